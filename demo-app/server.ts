@@ -1,0 +1,13 @@
+import { randomBytes } from 'node:crypto';
+import { createDemoApp } from './app';
+
+const port = Number(process.env.PORT ?? 3000);
+let secret = process.env.JWT_SECRET;
+if (secret === undefined || secret === '') {
+  secret = randomBytes(32).toString('base64url');
+  console.warn('JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart.');
+}
+
+createDemoApp({ secret }).listen(port, '127.0.0.1', () => {
+  console.log(`express-jwt-auth demo listening on http://127.0.0.1:${port}`);
+});

@@ -1,0 +1,215 @@
+import { type Challenge, DEFAULT_CHALLENGE, formatChallenge } from './core/challenge';
+
+/**
+ * What went wrong, as a machine-readable code. The first three are RFC 6750 §3.1 error codes;
+ * `not_authenticated` is the bare challenge sent when a request carries no credentials at all.
+ */
+export type AuthenticationErrorCode =
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'not_authenticated';
+
+/** Why an {@link InvalidRequestError} was raised. */
+export type InvalidRequestReason = 'missing_token' | 'malformed_header';
+
+/** Why an {@link InvalidTokenError} was raised. */
+export type InvalidTokenReason =
+  | 'malformed'
+  | 'bad_signature'
+  | 'algorithm_not_allowed'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'claim_mismatch'
+  | 'missing_claim'
+  | 'unknown_key'
+  | 'revoked';
+
+/** Options shared by every {@link AuthenticationError} constructor. */
+export interface AuthenticationErrorOptions {
+  /** The challenge written into `WWW-Authenticate`. Default: `Bearer realm="api"`. */
+  readonly challenge?: Challenge;
+  /** The underlying error, kept for logging; never rendered. */
+  readonly cause?: unknown;
+}
+
+/**
+ * Base class of every error that means "these credentials are not acceptable". The middleware
+ * catches only this class (and its subclasses); everything else is the application's error.
+ *
+ * Each error knows how it renders over HTTP: `status`, `headers` (with an RFC 6750
+ * `WWW-Authenticate` challenge) and a constant `message` that never contains the token, a
+ * secret or an expected claim value.
+ *
+ * @example
+ * ```ts
+ * function onError(err: AnyAuthenticationError, req, res) {
+ *   switch (err.code) {
+ *     case 'invalid_token': log.info('rejected token', err.reason); break;
+ *     case 'insufficient_scope': log.info('missing scopes', err.scopes); break;
+ *   }
+ *   res.status(err.status).set(err.headers).json({ error: err.code });
+ * }
+ * ```
+ */
+export abstract class AuthenticationError extends Error {
+  /** The machine-readable error code. */
+  abstract readonly code: AuthenticationErrorCode;
+  /** The HTTP status this error renders with. */
+  abstract readonly status: number;
+  /** The challenge written into `WWW-Authenticate`. */
+  readonly challenge: Challenge;
+
+  protected constructor(message: string, options: AuthenticationErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.challenge = options.challenge ?? DEFAULT_CHALLENGE;
+  }
+
+  /** Response headers for this error: the `WWW-Authenticate` challenge. */
+  get headers(): Readonly<Record<string, string>> {
+    return { 'WWW-Authenticate': formatChallenge(this.challenge, this.challengeParams()) };
+  }
+
+  /** The auth-params of this error's challenge, after `realm`. */
+  protected challengeParams(): Record<string, string | undefined> {
+    return { error: this.code, error_description: this.message };
+  }
+}
+
+const REQUEST_MESSAGES: Readonly<Record<InvalidRequestReason, string>> = {
+  missing_token: 'The Authorization header names the scheme but carries no token.',
+  malformed_header: 'The Authorization header is not a single scheme followed by a single token.',
+};
+
+/**
+ * 400 `invalid_request`: the request is malformed (RFC 6750 §3.1), e.g. `Authorization: Bearer`
+ * with no token, or with more than one.
+ *
+ * @example
+ * ```ts
+ * throw new InvalidRequestError('missing_token');
+ * ```
+ */
+export class InvalidRequestError extends AuthenticationError {
+  readonly code = 'invalid_request' as const;
+  readonly status = 400;
+
+  constructor(
+    readonly reason: InvalidRequestReason,
+    options?: AuthenticationErrorOptions,
+  ) {
+    super(REQUEST_MESSAGES[reason], options);
+  }
+}
+
+const TOKEN_MESSAGES: Readonly<Record<InvalidTokenReason, string>> = {
+  malformed: 'The access token is malformed.',
+  bad_signature: 'The access token signature is invalid.',
+  algorithm_not_allowed: 'The access token is signed with an algorithm that is not allowed.',
+  expired: 'The access token has expired.',
+  not_yet_valid: 'The access token is not valid yet.',
+  claim_mismatch: 'The access token has a claim with an unexpected value.',
+  missing_claim: 'The access token lacks a required claim.',
+  unknown_key: 'The access token is signed with an unknown key.',
+  revoked: 'The access token has been revoked.',
+};
+
+/** Options of {@link InvalidTokenError}. */
+export interface InvalidTokenErrorOptions extends AuthenticationErrorOptions {
+  /** The name (never the expected value) of the claim at fault, e.g. `aud`. Default: none. */
+  readonly claim?: string;
+}
+
+/**
+ * 401 `invalid_token`: the token is expired, revoked, malformed or invalid for other reasons
+ * (RFC 6750 §3.1). `reason` says which.
+ *
+ * @example
+ * ```ts
+ * throw new InvalidTokenError('revoked');
+ * throw new InvalidTokenError('claim_mismatch', { claim: 'aud' });
+ * ```
+ */
+export class InvalidTokenError extends AuthenticationError {
+  readonly code = 'invalid_token' as const;
+  readonly status = 401;
+  /** The claim at fault, for `claim_mismatch`, `missing_claim` and claim-typed `malformed`. */
+  readonly claim: string | undefined;
+
+  constructor(
+    readonly reason: InvalidTokenReason,
+    options: InvalidTokenErrorOptions = {},
+  ) {
+    super(TOKEN_MESSAGES[reason], options);
+    this.claim = options.claim;
+  }
+}
+
+/** Options of {@link InsufficientScopeError}. */
+export interface InsufficientScopeErrorOptions extends AuthenticationErrorOptions {
+  /** The status to respond with. Default: `403` (RFC 6750 §3.1). Starlette's `status_code`. */
+  readonly status?: number;
+}
+
+/**
+ * 403 `insufficient_scope`: the token is valid but lacks scopes the route requires
+ * (RFC 6750 §3.1). `scopes` are the required ones and go into the challenge's `scope`.
+ *
+ * @example
+ * ```ts
+ * throw new InsufficientScopeError(['admin']);
+ * ```
+ */
+export class InsufficientScopeError extends AuthenticationError {
+  readonly code = 'insufficient_scope' as const;
+  readonly status: number;
+  /** The scopes the route requires. */
+  readonly scopes: readonly string[];
+
+  constructor(scopes: readonly string[], options: InsufficientScopeErrorOptions = {}) {
+    super('The access token lacks a scope this resource requires.', options);
+    this.scopes = Object.freeze([...scopes]);
+    this.status = options.status ?? 403;
+  }
+
+  protected override challengeParams(): Record<string, string | undefined> {
+    return { ...super.challengeParams(), scope: this.scopes.join(' ') };
+  }
+}
+
+/**
+ * 401 with a bare challenge: the route needs authentication and the request carries no
+ * credentials. Per RFC 6750 §3.1 the challenge has no `error` attribute.
+ *
+ * @example
+ * ```ts
+ * throw new NotAuthenticatedError();
+ * ```
+ */
+export class NotAuthenticatedError extends AuthenticationError {
+  readonly code = 'not_authenticated' as const;
+  readonly status = 401;
+
+  constructor(options?: AuthenticationErrorOptions) {
+    super('This resource requires authentication.', options);
+  }
+
+  protected override challengeParams(): Record<string, string | undefined> {
+    return {};
+  }
+}
+
+/**
+ * Every error class this library raises, as a union that `switch (err.code)` narrows.
+ *
+ * @example
+ * ```ts
+ * if (err.code === 'invalid_token') console.log(err.reason);
+ * ```
+ */
+export type AnyAuthenticationError =
+  | InvalidRequestError
+  | InvalidTokenError
+  | InsufficientScopeError
+  | NotAuthenticatedError;

@@ -1,0 +1,41 @@
+import type { NextFunction, Request, Response } from 'express';
+import { PROBLEM_JSON, problemDetails } from '../core/problem-details';
+import type { AnyAuthenticationError } from '../errors';
+
+/**
+ * Decides how an authentication error is answered. Receives Express's `next`, to hand the
+ * error on instead (e.g. to an application error handler).
+ */
+export type AuthenticationErrorHandler = (
+  err: AnyAuthenticationError,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+) => void | Promise<void>;
+
+/**
+ * The default rendering of an authentication error: its status, its `WWW-Authenticate` header,
+ * `Cache-Control: no-store`, and an RFC 9457 `application/problem+json` body.
+ *
+ * @example
+ * ```ts
+ * app.use(authenticationMiddleware(backend, {
+ *   onError(err, req, res, next) {
+ *     logger.warn({ code: err.code });
+ *     renderAuthenticationError(err, req, res, next);
+ *   },
+ * }));
+ * ```
+ */
+export const renderAuthenticationError: AuthenticationErrorHandler = function renderAuthenticationError(err, _req, res, next) {
+  if (res.headersSent) {
+    next(err);
+    return;
+  }
+  res.status(err.status);
+  res.set(err.headers);
+  // Credentials-dependent answers must not be cached by shared caches (RFC 6750 §5.3 spirit).
+  res.set('Cache-Control', 'no-store');
+  res.set('Content-Type', `${PROBLEM_JSON}; charset=utf-8`);
+  res.send(JSON.stringify(problemDetails(err)));
+};

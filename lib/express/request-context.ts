@@ -1,0 +1,26 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Challenge } from '../core/challenge';
+import type { AnyAuthenticationError } from '../errors';
+
+/** What the middleware leaves on a request for the guards that run after it. */
+export interface AuthContext {
+  /** The challenge of the guards' bare 401. */
+  readonly challenge: Challenge;
+  /** Answers an authentication error the way the middleware was configured to. */
+  readonly fail: (err: AnyAuthenticationError, req: Request, res: Response, next: NextFunction) => void;
+}
+
+// A symbol, so the context is invisible to JSON, logging and other middleware.
+const CONTEXT = Symbol('express-jwt-auth.context');
+
+type WithContext = Request & { [CONTEXT]?: AuthContext };
+
+/** Records the middleware's context on a request. */
+export function setAuthContext(req: Request, context: AuthContext): void {
+  (req as WithContext)[CONTEXT] = context;
+}
+
+/** The context left by the middleware, or `undefined` when the middleware did not run. */
+export function getAuthContext(req: Request): AuthContext | undefined {
+  return (req as WithContext)[CONTEXT];
+}

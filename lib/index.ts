@@ -1,0 +1,31 @@
+import './express/augment';
+
+export type { AuthenticationBackend, AuthResult } from './backend';
+export { type Challenge, formatChallenge } from './core/challenge';
+export { type ProblemDetails, problemDetails } from './core/problem-details';
+export { AuthCredentials, type TokenPayload } from './credentials';
+export {
+  type AnyAuthenticationError,
+  AuthenticationError,
+  type AuthenticationErrorCode,
+  type AuthenticationErrorOptions,
+  InsufficientScopeError,
+  type InsufficientScopeErrorOptions,
+  InvalidRequestError,
+  type InvalidRequestReason,
+  InvalidTokenError,
+  type InvalidTokenErrorOptions,
+  type InvalidTokenReason,
+  NotAuthenticatedError,
+} from './errors';
+export type { AuthenticatedRequest } from './express/authenticated-request';
+export { anonymousAllowed, authenticated, type AuthenticatedOptions, requires, type RequiresOptions } from './express/guards';
+export { authenticationMiddleware, type AuthenticationMiddlewareOptions } from './express/middleware';
+export { type AuthenticationErrorHandler, renderAuthenticationError } from './express/render-error';
+export { type RouteAccess, routeAccessOf } from './express/route-access';
+export { type Algorithm, SUPPORTED_ALGORITHMS } from './jwt/algorithms';
+export { JWTAuthenticationBackend } from './jwt/jwt-backend';
+export type { JWTAuthenticationBackendOptions } from './jwt/jwt-backend-options';
+export { JWTUser } from './jwt/jwt-user';
+export type { KeyInput } from './jwt/keys';
+export { type BaseUser, SimpleUser, UnauthenticatedUser } from './user';

@@ -1,0 +1,46 @@
+import type { TokenPayload } from '../credentials';
+import type { BaseUser } from '../user';
+
+function claimText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+/**
+ * The user of a request authenticated by a JWT: `displayName` is the configured username claim
+ * (falling back to `sub`), `identity` is `sub`. A missing or non-text claim gives `''`, never an
+ * exception.
+ *
+ * @example
+ * ```ts
+ * const user = new JWTUser({ sub: '42', username: 'alice' }, token);
+ * user.displayName; // 'alice'
+ * user.identity;    // '42'
+ * ```
+ */
+export class JWTUser implements BaseUser {
+  readonly isAuthenticated = true;
+  /** The username claim, falling back to `sub`; `''` when neither is text. */
+  readonly username: string;
+  /** The `sub` claim; `''` when it is absent. */
+  readonly identity: string;
+
+  /**
+   * @param payload - The verified claims.
+   * @param token - The raw token.
+   * @param usernameField - The claim holding the username. Default: `'username'`.
+   */
+  constructor(
+    readonly payload: TokenPayload,
+    readonly token: string,
+    usernameField = 'username',
+  ) {
+    this.identity = claimText(payload.sub) ?? '';
+    this.username = claimText(payload[usernameField]) ?? this.identity;
+  }
+
+  get displayName(): string {
+    return this.username;
+  }
+}
