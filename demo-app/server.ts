@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { createDemoApp } from './app';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -8,6 +9,7 @@ if (secret === undefined || secret === '') {
   console.warn('JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart.');
 }
 
-createDemoApp({ secret }).listen(port, '127.0.0.1', () => {
-  console.log(`express-jwt-auth demo listening on http://127.0.0.1:${port}`);
+const server = createDemoApp({ secret }).listen(port, '127.0.0.1', () => {
+  const { port: actual } = server.address() as AddressInfo;
+  console.log(`express-jwt-auth demo listening on http://127.0.0.1:${actual}`);
 });

@@ -1,0 +1,105 @@
+import request from 'supertest';
+import { createDemoApp } from '../../demo-app/app';
+import { fixedClock, NOW, SECRET } from '../helpers/tokens';
+
+const app = createDemoApp({ secret: SECRET, clock: fixedClock });
+
+async function login(username: string, password: string): Promise<request.Response> {
+  return request(app).post('/login').send({ username, password });
+}
+
+async function tokenOf(username: string): Promise<string> {
+  return (await login(username, `${username}-password`)).body.access_token as string;
+}
+
+describe('demo app', () => {
+  describe('POST /login', () => {
+    it('issues a bearer token to alice with her scopes', async () => {
+      const res = await login('alice', 'alice-password');
+      expect(res.status).toBe(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600 });
+      const payload = JSON.parse(Buffer.from(res.body.access_token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+      expect(payload).toEqual({ sub: 'alice', username: 'alice', scope: 'read', iat: NOW, exp: NOW + 3600 });
+    });
+
+    it('answers a wrong password and an unknown user identically with 401', async () => {
+      const wrong = await login('alice', 'nope');
+      const unknown = await login('mallory', 'nope');
+      expect(wrong.status).toBe(401);
+      expect(wrong.headers['www-authenticate']).toBe('Bearer realm="api"');
+      expect(wrong.body).toEqual({ error: 'invalid_credentials', detail: 'Unknown user or wrong password.' });
+      expect(unknown.status).toBe(wrong.status);
+      expect(unknown.body).toEqual(wrong.body);
+    });
+
+    it.each([
+      ['a missing password', { username: 'alice' }],
+      ['a password that is not a string', { username: 'alice', password: 7 }],
+    ])('responds 400 to %s', async (_case, body) => {
+      const res = await request(app).post('/login').send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('invalid_request');
+    });
+
+    it('responds 400 to a body that is not JSON', async () => {
+      const res = await request(app).post('/login').set('Content-Type', 'application/json').send('{"username":');
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('invalid_request');
+    });
+
+    it('responds 413 to a huge body', async () => {
+      const res = await request(app).post('/login').send({ username: 'a'.repeat(10_000), password: 'x' });
+      expect(res.status).toBe(413);
+      expect(res.body.error).toBe('invalid_request');
+    });
+
+    it('is reachable with a stale token in the Authorization header', async () => {
+      const res = await request(app).post('/login').set('Authorization', 'Bearer stale').send({ username: 'alice', password: 'alice-password' });
+      expect(res.status).toBe(401);
+      expect(res.body.reason).toBe('malformed');
+    });
+  });
+
+  describe('GET /', () => {
+    it('answers an anonymous request with a null payload', async () => {
+      const res = await request(app).get('/');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ payload: null });
+    });
+
+    it('answers an authenticated request with its payload', async () => {
+      const res = await request(app).get('/').set('Authorization', `Bearer ${await tokenOf('alice')}`);
+      expect(res.body.payload.sub).toBe('alice');
+    });
+  });
+
+  describe('GET /me', () => {
+    it('returns the user of the token', async () => {
+      const res = await request(app).get('/me').set('Authorization', `Bearer ${await tokenOf('alice')}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ username: 'alice', identity: 'alice', scopes: ['authenticated', 'read'] });
+    });
+
+    it('responds 401 with a bare challenge without a token', async () => {
+      const res = await request(app).get('/me');
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+    });
+  });
+
+  describe('GET /admin', () => {
+    it('lets admin in', async () => {
+      const res = await request(app).get('/admin').set('Authorization', `Bearer ${await tokenOf('admin')}`);
+      expect(res.status).toBe(200);
+      expect(res.body.message).toContain('admin');
+    });
+
+    it('responds 403 insufficient_scope to alice', async () => {
+      const res = await request(app).get('/admin').set('Authorization', `Bearer ${await tokenOf('alice')}`);
+      expect(res.status).toBe(403);
+      expect(res.headers['www-authenticate']).toContain('error="insufficient_scope"');
+      expect(res.headers['www-authenticate']).toContain('scope="admin"');
+    });
+  });
+});
