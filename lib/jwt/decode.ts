@@ -29,7 +29,7 @@ function decodeSegment(segment: string, challenge: Challenge): Record<string, un
 
 /**
  * Splits a compact JWS into its header and payload and checks its shape: exactly three
- * segments, strict base64url, valid UTF-8, JSON objects, a signature present. It verifies
+ * segments, strict base64url, valid UTF-8, JSON objects. It verifies
  * nothing; it lets the verifier refuse a malformed token cheaply and with a precise reason.
  *
  * @example
@@ -41,11 +41,13 @@ function decodeSegment(segment: string, challenge: Challenge): Record<string, un
 export function decodeJwt(token: string, challenge: Challenge): DecodedJwt {
   const first = token.indexOf('.');
   const second = token.indexOf('.', first + 1);
-  if (first === -1 || second === -1 || token.indexOf('.', second + 1) !== -1 || second === token.length - 1) {
+  if (first === -1 || second === -1 || token.indexOf('.', second + 1) !== -1) {
     throw new InvalidTokenError('malformed', { challenge });
   }
+  // An empty signature passes here so that an unsecured (`alg: none`) token is refused for its
+  // algorithm, the precise reason; the verifier refuses any other token without a signature.
   const signature = token.slice(second + 1);
-  if (!SEGMENT.test(signature)) throw new InvalidTokenError('malformed', { challenge });
+  if (signature !== '' && !SEGMENT.test(signature)) throw new InvalidTokenError('malformed', { challenge });
   return {
     header: decodeSegment(token.slice(0, first), challenge),
     payload: decodeSegment(token.slice(first + 1, second), challenge),
