@@ -12,7 +12,7 @@ declare global {
 
     interface Request {
       /** The request's user, set by `authenticationMiddleware` (anonymous when no credentials). */
-      user?: User;
+      user?: User | undefined;
       /** The request's credentials, set by `authenticationMiddleware` (no scopes when anonymous). */
       auth: AuthCredentials;
     }

@@ -1,0 +1,124 @@
+// Type test, compiled by `npm run typecheck` and never run: the narrowed request type, the
+// error union, an application's own user type and the guards' types.
+import express, { type Request, type RequestHandler } from 'express';
+import {
+  type AnyAuthenticationError,
+  anonymousAllowed,
+  authenticated,
+  type AuthCredentials,
+  type AuthenticatedRequest,
+  authenticationMiddleware,
+  type InvalidRequestReason,
+  type InvalidTokenReason,
+  JWTAuthenticationBackend,
+  requires,
+} from '../../lib';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/** Compiles only when `A` and `B` are the same type. */
+function assertType<A, B>(_proof: Equal<A, B>): void {}
+/** `'required'` when `K` is a required property of `T`, `'optional'` otherwise. */
+type Presence<T, K extends keyof T> = Record<never, never> extends Pick<T, K> ? 'optional' : 'required';
+
+// An application declares what its users carry by merging into `Express.User`, as with passport.
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface User {
+      tenantId?: string;
+    }
+  }
+}
+
+/** After a guard, `user` and `auth` are present. */
+export function narrowedRequest(req: AuthenticatedRequest): string {
+  assertType<Presence<AuthenticatedRequest, 'user'>, 'required'>(true);
+  assertType<Presence<AuthenticatedRequest, 'auth'>, 'required'>(true);
+  assertType<typeof req.user, Express.User>(true);
+  assertType<typeof req.auth, AuthCredentials>(true);
+  // The plain request: `user` is optional (the middleware may not have run), `auth` is not.
+  assertType<Presence<Request, 'user'>, 'optional'>(true);
+  assertType<Presence<Request, 'auth'>, 'required'>(true);
+  // An AuthenticatedRequest is still an Express request.
+  const plain: Request = req;
+  void plain;
+  return `${req.user.identity} ${req.user.displayName} ${req.auth.scopes.join(' ')}`;
+}
+
+/** The application's own user fields sit next to BaseUser's. */
+export function ownUserType(req: Request, guarded: AuthenticatedRequest): void {
+  assertType<NonNullable<typeof req.user>['tenantId'], string | undefined>(true);
+  const tenant: string | undefined = req.user?.tenantId;
+  const identity: string = guarded.user.identity;
+  void [tenant, identity];
+  // @ts-expect-error tenantId is a string
+  const wrong: number | undefined = guarded.user.tenantId;
+  void wrong;
+  // @ts-expect-error BaseUser's fields are read-only
+  guarded.user.displayName = 'mallory';
+}
+
+/** `switch (err.code)` narrows the union to one error class per case. */
+export function describeError(err: AnyAuthenticationError): string {
+  // @ts-expect-error `reason` is not on every error: narrow by `code` first
+  void err.reason;
+  switch (err.code) {
+    case 'invalid_token': {
+      assertType<typeof err.reason, InvalidTokenReason>(true);
+      assertType<typeof err.claim, string | undefined>(true);
+      return `${err.reason} ${err.claim ?? ''}`;
+    }
+    case 'invalid_request': {
+      assertType<typeof err.reason, InvalidRequestReason>(true);
+      // @ts-expect-error only InvalidTokenError names a claim
+      void err.claim;
+      return err.reason;
+    }
+    case 'insufficient_scope': {
+      assertType<typeof err.scopes, readonly string[]>(true);
+      // @ts-expect-error an InsufficientScopeError has no reason
+      void err.reason;
+      return err.scopes.join(' ');
+    }
+    case 'not_authenticated': {
+      // @ts-expect-error a NotAuthenticatedError has no reason
+      void err.reason;
+      // @ts-expect-error a NotAuthenticatedError has no scopes
+      void err.scopes;
+      return err.message;
+    }
+    default: {
+      const unreachable: never = err;
+      return unreachable;
+    }
+  }
+}
+
+/** The guards and the middleware are Express request handlers. */
+export function guardsAreRequestHandlers(): RequestHandler[] {
+  assertType<ReturnType<typeof requires>, RequestHandler>(true);
+  assertType<ReturnType<typeof authenticated>, RequestHandler>(true);
+  assertType<ReturnType<typeof anonymousAllowed>, RequestHandler>(true);
+  assertType<ReturnType<typeof authenticationMiddleware>, RequestHandler>(true);
+
+  const app = express();
+  app.use(authenticationMiddleware(new JWTAuthenticationBackend({ secretKey: 'a-secret-of-at-least-32-bytes!!!' })));
+  app.get('/admin', requires('admin'), (req, res) => {
+    res.json({ tenant: (req as AuthenticatedRequest).user.tenantId ?? null });
+  });
+  app.get('/reports', authenticated({ scopes: ['a'] }), (_req, res) => {
+    res.end();
+  });
+  app.get('/health', anonymousAllowed(), (_req, res) => {
+    res.end();
+  });
+
+  // @ts-expect-error scopes are names, not numbers
+  requires(42);
+  // @ts-expect-error the option is `scopes`, not `scope`
+  authenticated({ scope: 'a' });
+  // @ts-expect-error statusCode is a number
+  requires('admin', { statusCode: '404' });
+
+  return [requires('admin'), requires(['a', 'b'], { statusCode: 404, redirect: '/login' }), authenticated({ scopes: ['a'] }), authenticated()];
+}
