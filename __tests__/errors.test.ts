@@ -1,6 +1,7 @@
 import {
   type AnyAuthenticationError,
   AuthenticationError,
+  CrossSiteRequestError,
   InsufficientScopeError,
   InvalidRequestError,
   InvalidTokenError,
@@ -14,6 +15,7 @@ describe('AuthenticationError subclasses', () => {
     [new InvalidTokenError('expired'), 'invalid_token', 401],
     [new InsufficientScopeError(['admin']), 'insufficient_scope', 403],
     [new NotAuthenticatedError(), 'not_authenticated', 401],
+    [new CrossSiteRequestError(), 'cross_site_request', 403],
   ] as const)('%p has its code and status and is an AuthenticationError', (err, code, status) => {
     expect(err).toBeInstanceOf(AuthenticationError);
     expect(err).toBeInstanceOf(Error);
@@ -30,6 +32,7 @@ describe('AuthenticationError subclasses', () => {
       'Bearer error="insufficient_scope", error_description="The access token lacks a scope this resource requires.", scope="a b"',
     );
     expect(new NotAuthenticatedError({ challenge: { scheme: 'JWT', realm: 'shop' } }).headers).toEqual({ 'WWW-Authenticate': 'JWT realm="shop"' });
+    expect(new CrossSiteRequestError().headers).toEqual({});
   });
 
   it('keeps the cause without rendering it', () => {
@@ -47,6 +50,7 @@ describe('AuthenticationError subclasses', () => {
         case 'invalid_request': return `request:${err.reason}`;
         case 'insufficient_scope': return `scope:${err.scopes.join(',')}`;
         case 'not_authenticated': return 'anonymous';
+        case 'cross_site_request': return 'cross-site';
       }
     };
     expect(describe(new InvalidTokenError('revoked'))).toBe('token:revoked');

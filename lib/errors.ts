@@ -8,10 +8,11 @@ export type AuthenticationErrorCode =
   | 'invalid_request'
   | 'invalid_token'
   | 'insufficient_scope'
-  | 'not_authenticated';
+  | 'not_authenticated'
+  | 'cross_site_request';
 
 /** Why an {@link InvalidRequestError} was raised. */
-export type InvalidRequestReason = 'missing_token' | 'malformed_header';
+export type InvalidRequestReason = 'missing_token' | 'malformed_header' | 'duplicate_cookie';
 
 /** Why an {@link InvalidTokenError} was raised. */
 export type InvalidTokenReason =
@@ -23,6 +24,7 @@ export type InvalidTokenReason =
   | 'claim_mismatch'
   | 'missing_claim'
   | 'unknown_key'
+  | 'unknown_user'
   | 'revoked';
 
 /** Options shared by every {@link AuthenticationError} constructor. */
@@ -80,6 +82,7 @@ export abstract class AuthenticationError extends Error {
 const REQUEST_MESSAGES: Readonly<Record<InvalidRequestReason, string>> = {
   missing_token: 'The Authorization header names the scheme but carries no token.',
   malformed_header: 'The Authorization header is not a single scheme followed by a single token.',
+  duplicate_cookie: 'The request carries the authentication cookie more than once.',
 };
 
 /**
@@ -112,6 +115,7 @@ const TOKEN_MESSAGES: Readonly<Record<InvalidTokenReason, string>> = {
   claim_mismatch: 'The access token has a claim with an unexpected value.',
   missing_claim: 'The access token lacks a required claim.',
   unknown_key: 'The access token is signed with an unknown key.',
+  unknown_user: 'The access token belongs to a user that no longer exists.',
   revoked: 'The access token has been revoked.',
 };
 
@@ -201,6 +205,29 @@ export class NotAuthenticatedError extends AuthenticationError {
 }
 
 /**
+ * 403 `cross_site_request`: a state-changing request (POST, PUT, PATCH, DELETE...) authenticated
+ * by a cookie came from another origin, the shape of a cross-site request forgery. It carries no
+ * `WWW-Authenticate` challenge: other credentials would not make the request acceptable.
+ *
+ * @example
+ * ```ts
+ * throw new CrossSiteRequestError();
+ * ```
+ */
+export class CrossSiteRequestError extends AuthenticationError {
+  readonly code = 'cross_site_request' as const;
+  readonly status = 403;
+
+  constructor(options?: AuthenticationErrorOptions) {
+    super('A cookie-authenticated request that changes state must come from this site\'s own origin.', options);
+  }
+
+  override get headers(): Readonly<Record<string, string>> {
+    return {};
+  }
+}
+
+/**
  * Every error class this library raises, as a union that `switch (err.code)` narrows.
  *
  * @example
@@ -212,4 +239,5 @@ export type AnyAuthenticationError =
   | InvalidRequestError
   | InvalidTokenError
   | InsufficientScopeError
-  | NotAuthenticatedError;
+  | NotAuthenticatedError
+  | CrossSiteRequestError;

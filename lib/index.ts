@@ -9,6 +9,7 @@ export {
   AuthenticationError,
   type AuthenticationErrorCode,
   type AuthenticationErrorOptions,
+  CrossSiteRequestError,
   InsufficientScopeError,
   type InsufficientScopeErrorOptions,
   InvalidRequestError,
@@ -24,8 +25,17 @@ export { authenticationMiddleware, type AuthenticationMiddlewareOptions } from '
 export { type AuthenticationErrorHandler, renderAuthenticationError } from './express/render-error';
 export { type RouteAccess, routeAccessOf } from './express/route-access';
 export { type Algorithm, SUPPORTED_ALGORITHMS } from './jwt/algorithms';
-export { JWTAuthenticationBackend } from './jwt/jwt-backend';
+export { JWTCookieAuthenticationBackend } from './cookie/cookie-backend';
+export type { JWTCookieAuthenticationBackendOptions } from './cookie/cookie-backend-options';
+export type { TokenResponseBody } from './core/token-response';
+export type { ExcludePattern } from './express/exclusions';
+export {
+  type ClaimsOrSubject,
+  type CreateTokenOptions,
+  JWTAuthenticationBackend,
+  type LoginOptions,
+} from './jwt/jwt-backend';
 export type { JWTAuthenticationBackendOptions } from './jwt/jwt-backend-options';
 export { JWTUser } from './jwt/jwt-user';
-export type { KeyInput } from './jwt/keys';
+export type { KeyInput, SigningKeyInput } from './jwt/keys';
 export { type BaseUser, SimpleUser, UnauthenticatedUser } from './user';

@@ -87,6 +87,11 @@ export function describeError(err: AnyAuthenticationError): string {
       void err.scopes;
       return err.message;
     }
+    case 'cross_site_request': {
+      // @ts-expect-error a CrossSiteRequestError has no reason
+      void err.reason;
+      return err.message;
+    }
     default: {
       const unreachable: never = err;
       return unreachable;

@@ -1,11 +1,14 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AuthenticationBackend, AuthResult } from '../backend';
+import { authenticateChain, type ChainOutcome } from '../core/backend-chain';
 import { DEFAULT_CHALLENGE } from '../core/challenge';
 import { rejectUnknownOptions } from '../core/options';
+import { isThenable } from '../core/thenable';
 import { AuthCredentials } from '../credentials';
 import { type AnyAuthenticationError, AuthenticationError } from '../errors';
 import { UnauthenticatedUser } from '../user';
 import './augment';
+import { compileExclusions, type ExcludePattern } from './exclusions';
 import { type AuthenticationErrorHandler, renderAuthenticationError } from './render-error';
 import { type AuthContext, setAuthContext } from './request-context';
 
@@ -17,6 +20,7 @@ const OWNER = 'authenticationMiddleware';
  * @example
  * ```ts
  * const options: AuthenticationMiddlewareOptions = {
+ *   exclude: ['/login', '/docs/*rest'],
  *   onError: (err, req, res) => res.status(err.status).set(err.headers).json({ error: err.code }),
  * };
  * ```
@@ -28,18 +32,35 @@ export interface AuthenticationMiddlewareOptions {
    * Default: {@link renderAuthenticationError} (status, `WWW-Authenticate`, problem+json body).
    */
   readonly onError?: AuthenticationErrorHandler;
+  /**
+   * Paths that skip authentication entirely (their requests are anonymous, so a stale token
+   * cannot block the login route). Express path syntax, anchored (`'/login'` does not match
+   * `'/login-history'`), case-insensitive, matched against the full path of `req.originalUrl`
+   * (including where a router is mounted); or RegExps, tested against that path as they are.
+   * Default: none.
+   */
+  readonly exclude?: readonly ExcludePattern[];
+  /**
+   * Methods that skip authentication on every path. Default: `['OPTIONS']`, so a CORS
+   * preflight never needs a token.
+   */
+  readonly excludeMethods?: readonly string[];
 }
 
 const ANONYMOUS_USER: Express.User = Object.freeze(new UnauthenticatedUser());
 const ANONYMOUS_CREDENTIALS = Object.freeze(new AuthCredentials([]));
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-}
-
 function isAuthResult(value: unknown): value is AuthResult {
   const result = value as Partial<AuthResult> | null;
   return typeof result?.user?.isAuthenticated === 'boolean' && result.credentials instanceof AuthCredentials;
+}
+
+function readBackends(backends: unknown): readonly AuthenticationBackend<Request>[] {
+  const list = Array.isArray(backends) ? backends : [backends];
+  if (list.length === 0 || !list.every((backend) => typeof (backend as AuthenticationBackend | null)?.authenticate === 'function')) {
+    throw new TypeError(`${OWNER}: the first argument must be a backend with an authenticate(req) method, or a non-empty array of them, e.g. new JWTAuthenticationBackend({ secretKey }).`);
+  }
+  return Object.freeze([...list] as AuthenticationBackend<Request>[]);
 }
 
 function makeFail(onError: AuthenticationErrorHandler): AuthContext['fail'] {
@@ -55,33 +76,34 @@ function makeFail(onError: AuthenticationErrorHandler): AuthContext['fail'] {
 
 /**
  * Identifies the user of every request; it never enforces access (the guards do). It always
- * sets `req.user` and `req.auth`: anonymous (`UnauthenticatedUser`, no scopes) when the backend
- * finds no credentials, the backend's user and credentials when they are valid. When they are
+ * sets `req.user` and `req.auth`: anonymous (`UnauthenticatedUser`, no scopes) when no backend
+ * finds credentials, the backend's user and credentials when they are valid. When they are
  * bad, the backend's `AuthenticationError` is answered (see `onError`). Any other error from
- * the backend is the application's, and goes to `next(err)`.
+ * a backend is the application's, and goes to `next(err)`.
  *
- * Works on Express 4 and 5; sync and async backends both work.
+ * Given several backends, it asks them in order: the first that finds credentials wins, and an
+ * `AuthenticationError` from any of them ends the chain. Works on Express 4 and 5; sync and
+ * async backends both work.
  *
  * @example
  * ```ts
  * app.use(authenticationMiddleware(new JWTAuthenticationBackend({ secretKey: process.env.JWT_SECRET! })));
- * app.get('/', (req, res) => res.json({ payload: req.auth.payload ?? null }));
+ * app.use(authenticationMiddleware([headerBackend, cookieBackend, apiKeyBackend], { exclude: ['/login'] }));
  * ```
  */
 export function authenticationMiddleware(
-  backend: AuthenticationBackend<Request>,
+  backend: AuthenticationBackend<Request> | readonly AuthenticationBackend<Request>[],
   options: AuthenticationMiddlewareOptions = {},
 ): RequestHandler {
-  if (typeof backend?.authenticate !== 'function') {
-    throw new TypeError(`${OWNER}: the first argument must be a backend with an authenticate(req) method, e.g. new JWTAuthenticationBackend({ secretKey }).`);
-  }
+  const backends = readBackends(backend);
   if (typeof options !== 'object' || options === null) throw new TypeError(`${OWNER}: "options" must be an object.`);
-  rejectUnknownOptions(OWNER, options, ['onError']);
+  rejectUnknownOptions(OWNER, options, ['onError', 'exclude', 'excludeMethods']);
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new TypeError(`${OWNER}: "onError" must be a function (err, req, res, next).`);
   }
+  const isExcluded = compileExclusions(options.exclude ?? [], options.excludeMethods ?? ['OPTIONS']);
   const context: AuthContext = Object.freeze({
-    challenge: backend.challenge ?? DEFAULT_CHALLENGE,
+    challenge: backends[0].challenge ?? DEFAULT_CHALLENGE,
     fail: makeFail(options.onError ?? renderAuthenticationError),
   });
 
@@ -89,11 +111,12 @@ export function authenticationMiddleware(
     req.user = ANONYMOUS_USER;
     req.auth = ANONYMOUS_CREDENTIALS;
     setAuthContext(req, context);
+    if (isExcluded(req)) return next();
 
-    const accept = (result: AuthResult | null | undefined): void => {
+    const accept = (result: ChainOutcome): void => {
       if (result === null || result === undefined) return next();
       if (!isAuthResult(result)) {
-        return next(new TypeError(`${OWNER}: the backend returned neither null nor { user, credentials: AuthCredentials }.`));
+        return next(new TypeError(`${OWNER}: a backend returned neither null nor { user, credentials: AuthCredentials }.`));
       }
       req.user = result.user as Express.User;
       req.auth = result.credentials;
@@ -104,15 +127,15 @@ export function authenticationMiddleware(
       else next(err);
     };
 
-    let outcome: ReturnType<typeof backend.authenticate>;
+    let outcome: ChainOutcome | Promise<ChainOutcome>;
     try {
-      outcome = backend.authenticate(req);
+      outcome = authenticateChain(backends, req);
     } catch (err) {
       reject(err);
       return;
     }
     // Sync backends (the JWT backend) answer without a promise, and without a microtask.
-    if (isThenable(outcome)) outcome.then(accept, reject);
+    if (isThenable<ChainOutcome>(outcome)) outcome.then(accept, reject);
     else accept(outcome);
   };
 }

@@ -1,20 +1,27 @@
+import type { IncomingMessage } from 'node:http';
+import type { TokenPayload } from '../credentials';
+import type { BaseUser } from '../user';
+import type { JWTUser } from './jwt-user';
 import type { Algorithm } from './algorithms';
-import type { KeyInput } from './keys';
+import type { KeyInput, SigningKeyInput } from './keys';
 
 /**
  * Options of {@link JWTAuthenticationBackend}. Read once, validated, and copied at construction;
  * a mistake throws a `TypeError` there, never a 500 later.
  *
+ * @typeParam TUser - The application's user type, returned by `retrieveUser`.
+ *
  * @example
  * ```ts
- * const options: JWTAuthenticationBackendOptions = {
+ * const options: JWTAuthenticationBackendOptions<AppUser> = {
  *   secretKey: process.env.JWT_SECRET!,
  *   issuer: 'https://auth.example.com/',
  *   audience: 'my-api',
+ *   retrieveUser: (payload) => users.findById(String(payload.sub)),
  * };
  * ```
  */
-export interface JWTAuthenticationBackendOptions {
+export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUser> {
   /**
    * The HMAC secret (string or Buffer) for `HS*`, or the public key (PEM string, certificate,
    * or `KeyObject`; a private key is reduced to its public half) for `RS*`/`PS*`/`ES*`.
@@ -25,7 +32,7 @@ export interface JWTAuthenticationBackendOptions {
   readonly algorithm?: Algorithm;
   /**
    * The algorithms tokens may use (an allow-list). All must fit `secretKey`: HMAC and
-   * asymmetric algorithms cannot be mixed. Default: `[algorithm]`.
+   * asymmetric algorithms cannot be mixed. `createToken` signs with the first. Default: `[algorithm]`.
    */
   readonly algorithms?: readonly Algorithm[];
   /**
@@ -39,11 +46,12 @@ export interface JWTAuthenticationBackendOptions {
   readonly realm?: string;
   /** The claim used as `req.user.displayName`, falling back to `sub`. Default: `'username'`. */
   readonly usernameField?: string;
-  /** The accepted `iss` value, or any of a list. Default: `iss` is not checked. */
+  /** The accepted `iss` value, or any of a list. A single string is also set by `createToken`. Default: not checked. */
   readonly issuer?: string | readonly string[];
   /**
    * The accepted `aud` value: a string, a RegExp, or a list of them; a token matches when any
-   * of its audiences matches any of these. Default: `aud` is not checked.
+   * of its audiences matches any of these. A single string is also set by `createToken`.
+   * Default: `aud` is not checked.
    */
   readonly audience?: string | RegExp | readonly (string | RegExp)[];
   /** The accepted `sub` value. Default: `sub` is not checked. */
@@ -64,10 +72,33 @@ export interface JWTAuthenticationBackendOptions {
   readonly scopesClaim?: string;
   /** The clock, in milliseconds since the epoch; inject one in tests. Default: `Date.now`. */
   readonly clock?: () => number;
+  /**
+   * Loads the application's user from the verified claims (a database lookup), sync or async.
+   * Its result becomes `req.user` and must implement `BaseUser`. `null`/`undefined` means the
+   * user no longer exists: 401 `invalid_token` with reason `unknown_user`. What it throws is the
+   * application's error (`next(err)`), unless it is an `AuthenticationError`.
+   * Default: `req.user` is a `JWTUser` built from the claims.
+   */
+  readonly retrieveUser?: (payload: TokenPayload, req: IncomingMessage) => TUser | null | undefined | Promise<TUser | null | undefined>;
+  /**
+   * Tells whether a verified token has been revoked (e.g. its `jti` is on a deny-list), sync or
+   * async; it runs before `retrieveUser`. `true` gives 401 `invalid_token` with reason
+   * `revoked`; a result that is not a boolean is an application error. Default: never revoked.
+   */
+  readonly isRevoked?: (payload: TokenPayload, req: IncomingMessage) => boolean | Promise<boolean>;
+  /**
+   * The private key `createToken` and `login` sign with, for `RS*`/`PS*`/`ES*` (PEM or
+   * `KeyObject`); it must be the private half of `secretKey`. HMAC backends sign with
+   * `secretKey`. Default: none (an asymmetric backend then only verifies).
+   */
+  readonly signingKey?: SigningKeyInput;
+  /** Lifetime of the tokens `createToken` and `login` issue, in seconds. Default: `3600`. */
+  readonly expiresIn?: number;
 }
 
 /** The option names {@link JWTAuthenticationBackendOptions} knows. */
 export const JWT_BACKEND_OPTION_NAMES: readonly string[] = Object.freeze([
   'secretKey', 'algorithm', 'algorithms', 'prefix', 'header', 'realm', 'usernameField', 'issuer',
   'audience', 'subject', 'clockTolerance', 'maxAge', 'requiredClaims', 'scopesClaim', 'clock',
+  'retrieveUser', 'isRevoked', 'signingKey', 'expiresIn',
 ]);

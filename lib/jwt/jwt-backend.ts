@@ -1,140 +1,150 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthenticationBackend, AuthResult } from '../backend';
 import { extractToken } from '../core/bearer';
 import type { Challenge } from '../core/challenge';
-import { checkNumber, rejectUnknownOptions } from '../core/options';
-import { DEFAULT_SCOPE_CLAIMS, scopesFromPayload } from '../core/scopes';
+import { scopesFromPayload } from '../core/scopes';
+import { sendCredentialResponse, type TokenResponseBody } from '../core/token-response';
 import { AuthCredentials } from '../credentials';
-import { type Algorithm, isAlgorithm } from './algorithms';
+import type { BaseUser } from '../user';
 import { JWT_BACKEND_OPTION_NAMES, type JWTAuthenticationBackendOptions } from './jwt-backend-options';
 import { JWTUser } from './jwt-user';
-import { toVerificationKey } from './keys';
-import { createJwtVerifier, type JwtVerifier } from './verify';
+import { type JwtSettings, readJwtOptions } from './read-jwt-options';
+import { resolveUser } from './resolve-user';
+import type { IssuedToken } from './sign';
 
-const OWNER = 'JWTAuthenticationBackend';
-// RFC 7230 §3.2.6 token: what an auth-scheme or a header name may be made of.
-const TOKEN_CHARS = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-function text(name: string, value: unknown, fallback: string): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value === '') throw new TypeError(`${OWNER}: "${name}" must be a non-empty string.`);
-  return value;
+/** Options of {@link JWTAuthenticationBackend.createToken}. */
+export interface CreateTokenOptions {
+  /** Lifetime of this token, in seconds. Default: the backend's `expiresIn` (3600). */
+  readonly expiresIn?: number;
 }
 
-function httpToken(name: string, value: unknown, fallback: string): string {
-  const result = text(name, value, fallback);
-  if (!TOKEN_CHARS.test(result)) throw new TypeError(`${OWNER}: "${name}" must be a single HTTP token, without spaces.`);
-  return result;
+/** Options of {@link JWTAuthenticationBackend.login}. */
+export interface LoginOptions extends CreateTokenOptions {
+  /** The JSON body to send. Default: `{ access_token, token_type, expires_in }`. */
+  readonly body?: unknown;
+  /** The response status. Default: `201`. */
+  readonly status?: number;
 }
 
-function stringList(name: string, value: unknown): readonly string[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && item !== '')) {
-    throw new TypeError(`${OWNER}: "${name}" must be an array of non-empty strings.`);
-  }
-  return Object.freeze([...value]);
-}
-
-function readAlgorithms(options: JWTAuthenticationBackendOptions): readonly Algorithm[] {
-  if (options.algorithm !== undefined && options.algorithms !== undefined) {
-    throw new TypeError(`${OWNER}: give "algorithm" or "algorithms", not both.`);
-  }
-  const list: unknown[] = options.algorithms !== undefined ? [...options.algorithms] : [options.algorithm ?? 'HS256'];
-  if (list.length === 0) throw new TypeError(`${OWNER}: "algorithms" must not be empty.`);
-  for (const name of list) {
-    if (!isAlgorithm(name)) {
-      throw new TypeError(`${OWNER}: algorithm ${JSON.stringify(name)} is not supported; use HS/RS/PS/ES 256/384/512 ("none" is never allowed).`);
-    }
-  }
-  return Object.freeze([...new Set(list as Algorithm[])]);
-}
-
-function readIssuer(value: unknown): string | readonly string[] | undefined {
-  if (value === undefined || (typeof value === 'string' && value !== '')) return value;
-  const list = stringList('issuer', value);
-  if (list?.length === 0) throw new TypeError(`${OWNER}: "issuer" must not be an empty list.`);
-  return list;
-}
-
-function readAudience(value: unknown): string | RegExp | readonly (string | RegExp)[] | undefined {
-  const isAudience = (item: unknown): boolean => (typeof item === 'string' && item !== '') || item instanceof RegExp;
-  if (value === undefined || isAudience(value)) return value as string | RegExp | undefined;
-  if (!Array.isArray(value) || value.length === 0 || !value.every(isAudience)) {
-    throw new TypeError(`${OWNER}: "audience" must be a non-empty string, a RegExp, or a non-empty array of them.`);
-  }
-  return Object.freeze([...value]);
-}
+/** The claims of a new token, or just its subject (`sub`). */
+export type ClaimsOrSubject = string | Readonly<Record<string, unknown>>;
 
 /**
  * Authenticates requests that carry a JWT in the `Authorization` header (the starlette-jwt
- * backend, done properly). Verifies the signature first, then the claims; on success
- * `req.user` is a {@link JWTUser} and `req.auth` carries `['authenticated', ...scopes]`, the
- * verified `payload` and the raw `token`.
+ * backend, done properly), and issues tokens it will accept. Verifies the signature first,
+ * then the claims; on success `req.user` is a {@link JWTUser} (or what `retrieveUser` returns)
+ * and `req.auth` carries `['authenticated', ...scopes]`, the verified `payload` and the `token`.
+ *
+ * @typeParam TUser - The application's user type, when `retrieveUser` is given.
  *
  * @example
  * ```ts
- * app.use(authenticationMiddleware(new JWTAuthenticationBackend({
- *   secretKey: process.env.JWT_SECRET!,
- *   issuer: 'https://auth.example.com/',
- *   audience: 'my-api',
- * })));
+ * const backend = new JWTAuthenticationBackend({ secretKey: process.env.JWT_SECRET! });
+ * app.use(authenticationMiddleware(backend));
+ * app.post('/login', express.json(), async (req, res) => {
+ *   const user = await checkPassword(req.body);
+ *   if (user) backend.login(res, { sub: user.id, scope: 'read' });
+ *   else res.sendStatus(401);
+ * });
  * ```
  */
-export class JWTAuthenticationBackend implements AuthenticationBackend {
+export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implements AuthenticationBackend {
   /** The challenge this backend's errors and the guards' 401s carry. */
   readonly challenge: Challenge;
-  private readonly headerName: string;
-  private readonly scheme: string;
-  private readonly usernameField: string;
-  private readonly scopeClaims: readonly string[];
-  private readonly verify: JwtVerifier;
+  /** The options, read once. */
+  protected readonly settings: JwtSettings<TUser>;
 
-  constructor(options: JWTAuthenticationBackendOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`${OWNER}: pass an options object, e.g. { secretKey: process.env.JWT_SECRET }.`);
-    }
-    rejectUnknownOptions(OWNER, options, JWT_BACKEND_OPTION_NAMES);
-    if (options.secretKey === undefined) throw new TypeError(`${OWNER}: "secretKey" is required.`);
-    checkNumber(OWNER, 'clockTolerance', options.clockTolerance, 0);
-    checkNumber(OWNER, 'maxAge', options.maxAge, 1);
-    if (options.clock !== undefined && typeof options.clock !== 'function') {
-      throw new TypeError(`${OWNER}: "clock" must be a function returning milliseconds since the epoch.`);
-    }
-    const prefix = httpToken('prefix', options.prefix, 'Bearer');
-    const algorithms = readAlgorithms(options);
-    this.challenge = Object.freeze({ scheme: prefix, realm: text('realm', options.realm, 'api') });
-    this.headerName = httpToken('header', options.header, 'authorization').toLowerCase();
-    this.scheme = prefix.toLowerCase();
-    this.usernameField = text('usernameField', options.usernameField, 'username');
-    const scopesClaim = options.scopesClaim === undefined ? undefined : text('scopesClaim', options.scopesClaim, '');
-    this.scopeClaims = scopesClaim === undefined ? DEFAULT_SCOPE_CLAIMS : Object.freeze([scopesClaim]);
-    this.verify = createJwtVerifier({
-      key: toVerificationKey(OWNER, options.secretKey, algorithms),
-      algorithms,
-      issuer: readIssuer(options.issuer),
-      audience: readAudience(options.audience),
-      subject: options.subject === undefined ? undefined : text('subject', options.subject, ''),
-      clockTolerance: options.clockTolerance ?? 0,
-      maxAge: options.maxAge,
-      requiredClaims: stringList('requiredClaims', options.requiredClaims) ?? Object.freeze(['exp']),
-      clock: options.clock ?? Date.now,
-      challenge: this.challenge,
-    });
+  constructor(options: JWTAuthenticationBackendOptions<TUser>) {
+    this.settings = readJwtOptions(new.target.name, options, this.optionNames());
+    this.challenge = this.settings.challenge;
+  }
+
+  /** The option names this class accepts; subclasses add theirs. */
+  protected optionNames(): readonly string[] {
+    return JWT_BACKEND_OPTION_NAMES;
   }
 
   /**
    * Returns `null` when the request has no credentials in this backend's scheme, the user and
    * credentials when the token verifies, and throws `InvalidRequestError`/`InvalidTokenError`
-   * otherwise.
+   * otherwise. Answers synchronously unless `isRevoked` or `retrieveUser` is set.
    */
-  authenticate(req: IncomingMessage): AuthResult<JWTUser> | null {
-    const token = extractToken(req.headers[this.headerName], this.scheme, this.challenge);
-    if (token === null) return null;
-    const payload = this.verify(token);
-    const scopes = scopesFromPayload(payload, this.scopeClaims);
-    return {
-      user: new JWTUser(payload, token, this.usernameField),
-      credentials: new AuthCredentials(['authenticated', ...scopes], { token, payload }),
+  authenticate(req: IncomingMessage): AuthResult<TUser> | null | Promise<AuthResult<TUser>> {
+    const { headerName, scheme, challenge } = this.settings;
+    const token = extractToken(req.headers[headerName], scheme, challenge);
+    return token === null ? null : this.authenticateToken(token, req);
+  }
+
+  /** Verifies a token found in the request and builds the result, running the user hooks. */
+  protected authenticateToken(token: string, req: IncomingMessage): AuthResult<TUser> | Promise<AuthResult<TUser>> {
+    const { verify, scopeClaims, usernameField, retrieveUser, isRevoked, challenge } = this.settings;
+    const payload = verify(token);
+    const credentials = new AuthCredentials(['authenticated', ...scopesFromPayload(payload, scopeClaims)], { token, payload });
+    const defaultUser = (): JWTUser => new JWTUser(payload, token, usernameField);
+    if (retrieveUser === undefined && isRevoked === undefined) {
+      // Without hooks TUser is JWTUser: the constructor's type parameter defaults to it.
+      return { user: defaultUser() as unknown as TUser, credentials };
+    }
+    return resolveUser(this.settings, payload, req, credentials, challenge, defaultUser) as Promise<AuthResult<TUser>>;
+  }
+
+  /**
+   * Signs a new token with the backend's key: `iat`, `exp` (`expiresIn` seconds ahead), a random
+   * `jti`, and the backend's `iss`/`aud` when it has exactly one, so that it accepts what it
+   * issues. Throws a `TypeError` for an asymmetric backend without `signingKey`, or for claims
+   * that set `iat`, `exp` or `jti` themselves.
+   *
+   * @example
+   * ```ts
+   * const token = backend.createToken({ sub: user.id, scope: 'read write' }, { expiresIn: 900 });
+   * ```
+   */
+  createToken(claims: ClaimsOrSubject, options: CreateTokenOptions = {}): string {
+    return this.issue(claims, options).token;
+  }
+
+  /**
+   * Issues a token and sends it (Litestar's `login()`): status 201, `Authorization: <prefix>
+   * <token>` and `Cache-Control: no-store` headers, and a JSON body, by default
+   * `{ access_token, token_type, expires_in }`. Returns the token.
+   *
+   * @example
+   * ```ts
+   * app.post('/login', express.json(), async (req, res) => {
+   *   const user = await checkPassword(req.body);
+   *   if (!user) return res.status(401).json({ error: 'invalid_credentials' });
+   *   backend.login(res, user.id);
+   * });
+   * ```
+   */
+  login(res: ServerResponse, claimsOrSubject: ClaimsOrSubject, options: LoginOptions = {}): string {
+    const status = options.status ?? 201;
+    if (!Number.isInteger(status) || status < 200 || status > 399) {
+      throw new TypeError('login: "status" must be an integer success or redirection status (200-399).');
+    }
+    const issued = this.issue(claimsOrSubject, options);
+    this.attachToken(res, issued);
+    const body: TokenResponseBody = {
+      access_token: issued.token,
+      token_type: this.challenge.scheme,
+      expires_in: issued.expiresIn,
     };
+    sendCredentialResponse(res, status, options.body === undefined ? body : options.body);
+    return issued.token;
+  }
+
+  /** Puts an issued token on the response; the header backend sets `Authorization`. */
+  protected attachToken(res: ServerResponse, issued: IssuedToken): void {
+    res.setHeader('Authorization', `${this.challenge.scheme} ${issued.token}`);
+  }
+
+  /** Signs `claimsOrSubject` (a string is the subject) with the backend's key. */
+  protected issue(claimsOrSubject: ClaimsOrSubject, options: CreateTokenOptions): IssuedToken {
+    const { sign } = this.settings;
+    if (sign === undefined) {
+      throw new TypeError('createToken: this backend verifies with a public key; give it "signingKey" (the private key) to issue tokens.');
+    }
+    const claims = typeof claimsOrSubject === 'string' ? { sub: claimsOrSubject } : claimsOrSubject;
+    return sign(claims, options.expiresIn);
   }
 }

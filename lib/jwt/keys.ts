@@ -1,4 +1,4 @@
-import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { type Algorithm, keyFamily, requiredCurve } from './algorithms';
 
 /** Key material a backend accepts: an HMAC secret, or a public key as PEM or `KeyObject`. */
@@ -73,4 +73,31 @@ export function toVerificationKey(owner: string, key: KeyInput, algorithms: read
   const object = families.has('hmac') ? secretKey(owner, key) : publicKey(owner, key);
   for (const algorithm of algorithms) checkFits(owner, object, algorithm);
   return object;
+}
+
+/** Key material for signing: a private key as PEM or `KeyObject`. */
+export type SigningKeyInput = string | Buffer | KeyObject;
+
+/**
+ * Turns the `signingKey` of an asymmetric backend into a private `KeyObject`, once, and checks
+ * that it is the private half of the verification key, so that the backend accepts what it issues.
+ *
+ * @example
+ * ```ts
+ * const privateKey = toSigningKey('MyApp', fs.readFileSync('private.pem'), publicKey);
+ * ```
+ */
+export function toSigningKey(owner: string, signingKey: SigningKeyInput, verificationKey: KeyObject): KeyObject {
+  let key: KeyObject;
+  try {
+    key = isKeyObject(signingKey) ? signingKey : createPrivateKey(signingKey);
+  } catch (cause) {
+    throw new TypeError(`${owner}: "signingKey" is not a PEM private key.`, { cause });
+  }
+  if (key.type !== 'private') throw new TypeError(`${owner}: "signingKey" must be a private key.`);
+  const spki = (object: KeyObject): Buffer => object.export({ type: 'spki', format: 'der' });
+  if (!spki(createPublicKey(key)).equals(spki(verificationKey))) {
+    throw new TypeError(`${owner}: "signingKey" is not the private half of "secretKey".`);
+  }
+  return key;
 }

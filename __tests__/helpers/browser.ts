@@ -1,0 +1,63 @@
+// playwright-core's declarations name DOM types (HTMLElement, Node, ...) and fail to compile
+// against the ES2022-only lib of the test program (microsoft/playwright#2659).
+import { existsSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
+
+/**
+ * Debian's Chromium (`apt-get install chromium chromium-driver`; CI does). Playwright's own
+ * browser download is never used: the test machine has no network beyond loopback.
+ */
+export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+
+const INSTALL_HINT = 'Install it with `apt-get install chromium chromium-driver` (CI does).';
+
+/**
+ * Flags for a headless Chromium on a machine whose only network is loopback.
+ *
+ * `--no-sandbox`: the tests run as root, where Chromium refuses to start sandboxed.
+ * `--disable-gpu`: there is no GPU; software rendering is enough for a login page.
+ * The rest stop Chromium's own traffic (QUIC probes, component and variation updates, sync),
+ * which otherwise floods the log with refused connections and slows the first navigation.
+ */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * Launches the system Chromium, headless, for an end-to-end test.
+ *
+ * Each launch gets a fresh temporary profile (user-data-dir), which Playwright creates and
+ * deletes on `browser.close()`. Open a new `browser.newContext()` per test so that cookies and
+ * storage never leak between tests, and close the browser in `afterAll` or a `finally`.
+ *
+ * @throws Error, with the install command in its message, when {@link SYSTEM_CHROMIUM} is
+ * missing. End-to-end tests fail rather than skip without a browser.
+ *
+ * @example
+ * ```ts
+ * const browser = await launchBrowser();
+ * try {
+ *   const context = await browser.newContext();
+ *   const page = await context.newPage();
+ *   await page.goto(`${baseUrl}/login`);
+ * } finally {
+ *   await browser.close();
+ * }
+ * ```
+ */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(SYSTEM_CHROMIUM)) {
+    throw new Error(`${SYSTEM_CHROMIUM} does not exist. ${INSTALL_HINT}`);
+  }
+  return chromium.launch({
+    executablePath: SYSTEM_CHROMIUM,
+    headless: true,
+    args: [...CHROMIUM_ARGS],
+  });
+}

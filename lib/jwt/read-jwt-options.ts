@@ -1,0 +1,158 @@
+import type { IncomingMessage } from 'node:http';
+import type { Challenge } from '../core/challenge';
+import { checkNumber, rejectUnknownOptions } from '../core/options';
+import { DEFAULT_SCOPE_CLAIMS } from '../core/scopes';
+import type { TokenPayload } from '../credentials';
+import type { BaseUser } from '../user';
+import { type Algorithm, isAlgorithm, keyFamily } from './algorithms';
+import type { JWTAuthenticationBackendOptions } from './jwt-backend-options';
+import { toSigningKey, toVerificationKey } from './keys';
+import { createJwtSigner, type JwtSigner } from './sign';
+import { createJwtVerifier, type JwtVerifier } from './verify';
+
+/** A JWT backend's options, read once: what `authenticate`, `createToken` and `login` use. */
+export interface JwtSettings<TUser extends BaseUser> {
+  readonly challenge: Challenge;
+  /** The credentials header, lower-cased. */
+  readonly headerName: string;
+  /** The scheme, lower-cased. */
+  readonly scheme: string;
+  readonly usernameField: string;
+  readonly scopeClaims: readonly string[];
+  readonly verify: JwtVerifier;
+  /** `undefined` for an asymmetric backend without `signingKey`. */
+  readonly sign: JwtSigner | undefined;
+  readonly retrieveUser?: (payload: TokenPayload, req: IncomingMessage) => TUser | null | undefined | Promise<TUser | null | undefined>;
+  readonly isRevoked?: (payload: TokenPayload, req: IncomingMessage) => boolean | Promise<boolean>;
+}
+
+// RFC 7230 §3.2.6 token: what an auth-scheme or a header name may be made of.
+const TOKEN_CHARS = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Validators bound to the name of the class whose options they read, for the messages. */
+function validators(owner: string) {
+  const text = (name: string, value: unknown, fallback: string): string => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'string' || value === '') throw new TypeError(`${owner}: "${name}" must be a non-empty string.`);
+    return value;
+  };
+  return {
+    text,
+    httpToken(name: string, value: unknown, fallback: string): string {
+      const result = text(name, value, fallback);
+      if (!TOKEN_CHARS.test(result)) throw new TypeError(`${owner}: "${name}" must be a single HTTP token, without spaces.`);
+      return result;
+    },
+    stringList(name: string, value: unknown): readonly string[] | undefined {
+      if (value === undefined) return undefined;
+      if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && item !== '')) {
+        throw new TypeError(`${owner}: "${name}" must be an array of non-empty strings.`);
+      }
+      return Object.freeze([...value]);
+    },
+    optionalFunction<T>(name: string, value: T | undefined, shape: string): T | undefined {
+      if (value !== undefined && typeof value !== 'function') throw new TypeError(`${owner}: "${name}" must be a function ${shape}.`);
+      return value;
+    },
+  };
+}
+
+function readAlgorithms(owner: string, options: JWTAuthenticationBackendOptions<BaseUser>): readonly Algorithm[] {
+  if (options.algorithm !== undefined && options.algorithms !== undefined) {
+    throw new TypeError(`${owner}: give "algorithm" or "algorithms", not both.`);
+  }
+  const list: unknown[] = options.algorithms !== undefined ? [...options.algorithms] : [options.algorithm ?? 'HS256'];
+  if (list.length === 0) throw new TypeError(`${owner}: "algorithms" must not be empty.`);
+  for (const name of list) {
+    if (!isAlgorithm(name)) {
+      throw new TypeError(`${owner}: algorithm ${JSON.stringify(name)} is not supported; use HS/RS/PS/ES 256/384/512 ("none" is never allowed).`);
+    }
+  }
+  return Object.freeze([...new Set(list as Algorithm[])]);
+}
+
+function readIssuer(owner: string, value: unknown): string | readonly string[] | undefined {
+  if (value === undefined || (typeof value === 'string' && value !== '')) return value;
+  const list = validators(owner).stringList('issuer', value);
+  if (list?.length === 0) throw new TypeError(`${owner}: "issuer" must not be an empty list.`);
+  return list;
+}
+
+function readAudience(owner: string, value: unknown): string | RegExp | readonly (string | RegExp)[] | undefined {
+  const isAudience = (item: unknown): boolean => (typeof item === 'string' && item !== '') || item instanceof RegExp;
+  if (value === undefined || isAudience(value)) return value as string | RegExp | undefined;
+  if (!Array.isArray(value) || value.length === 0 || !value.every(isAudience)) {
+    throw new TypeError(`${owner}: "audience" must be a non-empty string, a RegExp, or a non-empty array of them.`);
+  }
+  return Object.freeze([...value]);
+}
+
+/**
+ * Reads and validates the options of a JWT backend once, at construction. Every mistake is a
+ * `TypeError` naming `owner` and the option; the options object is not mutated.
+ *
+ * @example
+ * ```ts
+ * const settings = readJwtOptions('JWTAuthenticationBackend', { secretKey }, JWT_BACKEND_OPTION_NAMES);
+ * ```
+ */
+export function readJwtOptions<TUser extends BaseUser>(
+  owner: string,
+  options: JWTAuthenticationBackendOptions<TUser>,
+  knownOptions: readonly string[],
+): JwtSettings<TUser> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${owner}: pass an options object, e.g. { secretKey: process.env.JWT_SECRET }.`);
+  }
+  rejectUnknownOptions(owner, options, knownOptions);
+  if (options.secretKey === undefined) throw new TypeError(`${owner}: "secretKey" is required.`);
+  checkNumber(owner, 'clockTolerance', options.clockTolerance, 0);
+  checkNumber(owner, 'maxAge', options.maxAge, 1);
+  checkNumber(owner, 'expiresIn', options.expiresIn, 1);
+  if (options.expiresIn !== undefined && !Number.isInteger(options.expiresIn)) {
+    throw new TypeError(`${owner}: "expiresIn" must be a whole number of seconds.`);
+  }
+  const check = validators(owner);
+  const clock = check.optionalFunction('clock', options.clock, 'returning milliseconds since the epoch') ?? Date.now;
+  const prefix = check.httpToken('prefix', options.prefix, 'Bearer');
+  const algorithms = readAlgorithms(owner, options);
+  const challenge: Challenge = Object.freeze({ scheme: prefix, realm: check.text('realm', options.realm, 'api') });
+  const issuer = readIssuer(owner, options.issuer);
+  const audience = readAudience(owner, options.audience);
+  const key = toVerificationKey(owner, options.secretKey, algorithms);
+  const hmac = keyFamily(algorithms[0]) === 'hmac';
+  if (hmac && options.signingKey !== undefined) {
+    throw new TypeError(`${owner}: "signingKey" is for RS/PS/ES algorithms; HMAC backends sign with "secretKey".`);
+  }
+  const signingKey = hmac ? key : options.signingKey === undefined ? undefined : toSigningKey(owner, options.signingKey, key);
+  const scopesClaim = options.scopesClaim === undefined ? undefined : check.text('scopesClaim', options.scopesClaim, '');
+  return {
+    challenge,
+    headerName: check.httpToken('header', options.header, 'authorization').toLowerCase(),
+    scheme: prefix.toLowerCase(),
+    usernameField: check.text('usernameField', options.usernameField, 'username'),
+    scopeClaims: scopesClaim === undefined ? DEFAULT_SCOPE_CLAIMS : Object.freeze([scopesClaim]),
+    verify: createJwtVerifier({
+      key,
+      algorithms,
+      issuer,
+      audience,
+      subject: options.subject === undefined ? undefined : check.text('subject', options.subject, ''),
+      clockTolerance: options.clockTolerance ?? 0,
+      maxAge: options.maxAge,
+      requiredClaims: check.stringList('requiredClaims', options.requiredClaims) ?? Object.freeze(['exp']),
+      clock,
+      challenge,
+    }),
+    sign: signingKey === undefined ? undefined : createJwtSigner({
+      key: signingKey,
+      algorithm: algorithms[0],
+      issuer: typeof issuer === 'string' ? issuer : undefined,
+      audience: typeof audience === 'string' ? audience : undefined,
+      expiresIn: options.expiresIn ?? 3600,
+      clock,
+    }),
+    retrieveUser: check.optionalFunction('retrieveUser', options.retrieveUser, '(payload, req) returning the user or null'),
+    isRevoked: check.optionalFunction('isRevoked', options.isRevoked, '(payload, req) returning a boolean'),
+  };
+}

@@ -1,0 +1,71 @@
+import { type KeyObject, randomUUID } from 'node:crypto';
+import jsonwebtoken from 'jsonwebtoken';
+import type { TokenPayload } from '../credentials';
+import type { Algorithm } from './algorithms';
+
+/** What a signer needs, validated by the backend. */
+export interface SignerSettings {
+  /** The HMAC secret, or the private key of an asymmetric algorithm. */
+  readonly key: KeyObject;
+  readonly algorithm: Algorithm;
+  /** Set as `iss` when the backend accepts exactly one issuer. */
+  readonly issuer?: string;
+  /** Set as `aud` when the backend accepts exactly one audience string. */
+  readonly audience?: string;
+  /** Lifetime of a token when the caller gives none, in seconds. */
+  readonly expiresIn: number;
+  /** Milliseconds since the epoch, like `Date.now`. */
+  readonly clock: () => number;
+}
+
+/** A token just issued, with what a token response needs to say about it. */
+export interface IssuedToken {
+  readonly token: string;
+  readonly payload: TokenPayload;
+  /** Lifetime in seconds. */
+  readonly expiresIn: number;
+}
+
+/** Signs claims into a compact JWS. */
+export type JwtSigner = (claims: Readonly<Record<string, unknown>>, expiresIn?: number) => IssuedToken;
+
+// The claims a signer always sets itself: letting callers pass them would let a typo make a
+// token that never expires, or reuse a `jti` that revocation lists rely on being unique.
+const RESERVED = ['iat', 'exp', 'jti'] as const;
+
+/**
+ * Builds the signer of a backend. Every token gets `iat`, `exp` and a random `jti`, and the
+ * backend's single `iss`/`aud`, so what a backend issues it also accepts.
+ *
+ * @example
+ * ```ts
+ * const sign = createJwtSigner({ key, algorithm: 'HS256', expiresIn: 3600, clock: Date.now });
+ * const { token } = sign({ sub: 'alice' });
+ * ```
+ */
+export function createJwtSigner(settings: SignerSettings): JwtSigner {
+  const { key, algorithm, issuer, audience, clock } = settings;
+  return function signJwt(claims, expiresIn = settings.expiresIn) {
+    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
+      throw new TypeError('createToken: "claims" must be an object of claims, e.g. { sub: user.id }.');
+    }
+    const reserved = RESERVED.find((name) => claims[name] !== undefined);
+    if (reserved !== undefined) {
+      throw new TypeError(`createToken: "${reserved}" is set by createToken itself; use the "expiresIn" option for the lifetime.`);
+    }
+    if (!Number.isInteger(expiresIn) || expiresIn < 1) {
+      throw new TypeError('createToken: "expiresIn" must be a whole number of seconds, at least 1.');
+    }
+    const iat = Math.floor(clock() / 1000);
+    const payload: Record<string, unknown> = {
+      ...claims,
+      ...(issuer === undefined ? {} : { iss: issuer }),
+      ...(audience === undefined ? {} : { aud: audience }),
+      iat,
+      exp: iat + expiresIn,
+      jti: randomUUID(),
+    };
+    const token = jsonwebtoken.sign(payload, key, { algorithm });
+    return { token, payload: Object.freeze(payload), expiresIn };
+  };
+}
