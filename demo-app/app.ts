@@ -1,15 +1,8 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import {
-  anonymousAllowed,
-  authenticated,
-  type AuthenticatedRequest,
-  authenticationMiddleware,
-  formatChallenge,
-  JWTAuthenticationBackend,
-  requires,
-} from '../lib';
-import { demoKey, issueAccessToken, TOKEN_LIFETIME_SEC } from './tokens';
-import { verifyCredentials } from './users';
+import { authenticationMiddleware, JWTCookieAuthenticationBackend } from '../lib';
+import { apiRoutes } from './api-routes';
+import { browserRoutes } from './browser-routes';
+import { TOKEN_LIFETIME_SEC } from './tokens';
 
 /** Options of {@link createDemoApp}. */
 export interface DemoAppOptions {
@@ -17,54 +10,33 @@ export interface DemoAppOptions {
   readonly secret: string;
   /** The clock, in milliseconds since the epoch. Default: `Date.now`. */
   readonly clock?: () => number;
+  /** Whether the session cookie is `Secure` (HTTPS only). Default: `false`, for plain-HTTP trials. */
+  readonly secureCookies?: boolean;
 }
 
 /**
- * The demo application: `POST /login`, `GET /` (anonymous), `GET /me` (authenticated),
- * `GET /admin` (requires `admin`).
+ * The demo application. The JSON API (`POST /login`, `GET /`, `GET /me`, `GET /admin`) uses
+ * bearer tokens; the browser pages (`GET /login`, `POST /session`, `GET /profile`,
+ * `POST /notes`, `POST /logout`) use the same backend through its cookie.
  */
-export function createDemoApp({ secret, clock = Date.now }: DemoAppOptions): Express {
-  const key = demoKey(secret);
-  const backend = new JWTAuthenticationBackend({ secretKey: key, clock });
+export function createDemoApp({ secret, clock = Date.now, secureCookies = false }: DemoAppOptions): Express {
+  // One backend serves both: the Authorization header first, then the cookie.
+  const backend = new JWTCookieAuthenticationBackend({
+    secretKey: secret,
+    clock,
+    expiresIn: TOKEN_LIFETIME_SEC,
+    secure: secureCookies,
+  });
   const app = express();
   app.disable('x-powered-by');
-  app.use(authenticationMiddleware(backend));
-
-  app.post('/login', anonymousAllowed(), express.json({ limit: '4kb' }), async (req, res) => {
-    const { username, password } = (req.body ?? {}) as { username?: unknown; password?: unknown };
-    if (typeof username !== 'string' || typeof password !== 'string') {
-      res.status(400).json({ error: 'invalid_request', detail: 'Send JSON {"username": "...", "password": "..."}.' });
-      return;
-    }
-    const user = await verifyCredentials(username, password);
-    if (user === null) {
-      res.status(401).set('WWW-Authenticate', formatChallenge(backend.challenge))
-        .json({ error: 'invalid_credentials', detail: 'Unknown user or wrong password.' });
-      return;
-    }
-    res.set('Cache-Control', 'no-store').json({
-      access_token: issueAccessToken(user, key, clock()),
-      token_type: 'Bearer',
-      expires_in: TOKEN_LIFETIME_SEC,
-    });
-  });
-
-  app.get('/', (req, res) => {
-    res.json({ payload: req.auth.payload ?? null });
-  });
-
-  app.get('/me', authenticated(), (req, res) => {
-    const { user, auth } = req as AuthenticatedRequest;
-    res.json({ username: user.displayName, identity: user.identity, scopes: auth.scopes });
-  });
-
-  app.get('/admin', requires('admin'), (req, res) => {
-    res.json({ message: `Welcome to the admin area, ${(req as AuthenticatedRequest).user.displayName}.` });
-  });
+  // Logging in and out must work with a stale or foreign token still around.
+  app.use(authenticationMiddleware(backend, { exclude: ['/login', '/session', '/logout'] }));
+  app.use(apiRoutes(backend));
+  app.use(browserRoutes(backend));
 
   const badBody: ErrorRequestHandler = (err: { type?: string; status?: number }, _req, res, next) => {
     if (err.type === 'entity.parse.failed' || err.type === 'entity.too.large') {
-      res.status(err.status ?? 400).json({ error: 'invalid_request', detail: 'The request body is not acceptable JSON.' });
+      res.status(err.status ?? 400).json({ error: 'invalid_request', detail: 'The request body is not acceptable.' });
       return;
     }
     next(err);

@@ -1,4 +1,3 @@
-// DOM types for playwright-core's declarations; see helpers/browser.ts.
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

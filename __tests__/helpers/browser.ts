@@ -1,5 +1,3 @@
-// playwright-core's declarations name DOM types (HTMLElement, Node, ...) and fail to compile
-// against the ES2022-only lib of the test program (microsoft/playwright#2659).
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 

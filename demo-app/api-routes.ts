@@ -1,0 +1,41 @@
+import express, { type Router } from 'express';
+import { authenticated, type AuthenticatedRequest, formatChallenge, type JWTAuthenticationBackend, requires } from '../lib';
+import { verifyCredentials } from './users';
+
+/**
+ * The JSON API: `POST /login` issues a bearer token, `GET /` shows the payload (anonymous
+ * allowed), `GET /me` needs a token, `GET /admin` needs the `admin` scope.
+ */
+export function apiRoutes(backend: JWTAuthenticationBackend): Router {
+  const router = express.Router();
+
+  router.post('/login', express.json({ limit: '4kb' }), async (req, res) => {
+    const { username, password } = (req.body ?? {}) as { username?: unknown; password?: unknown };
+    if (typeof username !== 'string' || typeof password !== 'string') {
+      res.status(400).json({ error: 'invalid_request', detail: 'Send JSON {"username": "...", "password": "..."}.' });
+      return;
+    }
+    const user = await verifyCredentials(username, password);
+    if (user === null) {
+      res.status(401).set('WWW-Authenticate', formatChallenge(backend.challenge))
+        .json({ error: 'invalid_credentials', detail: 'Unknown user or wrong password.' });
+      return;
+    }
+    backend.login(res, { sub: user.username, username: user.username, scope: user.scopes.join(' ') }, { status: 200 });
+  });
+
+  router.get('/', (req, res) => {
+    res.json({ payload: req.auth.payload ?? null });
+  });
+
+  router.get('/me', authenticated(), (req, res) => {
+    const { user, auth } = req as AuthenticatedRequest;
+    res.json({ username: user.displayName, identity: user.identity, scopes: auth.scopes });
+  });
+
+  router.get('/admin', requires('admin'), (req, res) => {
+    res.json({ message: `Welcome to the admin area, ${(req as AuthenticatedRequest).user.displayName}.` });
+  });
+
+  return router;
+}

@@ -1,0 +1,50 @@
+import express, { type Router } from 'express';
+import { authenticated, type AuthenticatedRequest, type JWTCookieAuthenticationBackend, requires } from '../lib';
+import { loginPage, notePage, profilePage } from './pages';
+import { verifyCredentials } from './users';
+
+// Only local paths: an open redirect through ?next= would hand the session to another site.
+function localPath(next: unknown): string {
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : '/profile';
+}
+
+/**
+ * The browser flow: a login page that sets the cookie, a profile page, a note form (a
+ * cookie-authenticated POST, so same-origin only) and logout.
+ */
+export function browserRoutes(backend: JWTCookieAuthenticationBackend): Router {
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: '4kb' });
+
+  router.get('/login', (req, res) => {
+    res.type('html').send(loginPage(localPath(req.query.next)));
+  });
+
+  router.post('/session', form, async (req, res) => {
+    const { username, password, next } = (req.body ?? {}) as Record<string, unknown>;
+    const user = typeof username === 'string' && typeof password === 'string' ? await verifyCredentials(username, password) : null;
+    if (user === null) {
+      res.status(401).type('html').send(loginPage(localPath(next), 'Unknown user or wrong password.'));
+      return;
+    }
+    res.setHeader('Location', localPath(next));
+    backend.login(res, { sub: user.username, username: user.username, scope: user.scopes.join(' ') }, { status: 303 });
+  });
+
+  router.get('/profile', authenticated({ redirect: '/login' }), (req, res) => {
+    const { user, auth } = req as AuthenticatedRequest;
+    res.type('html').send(profilePage(user.displayName, auth.scopes));
+  });
+
+  router.post('/notes', requires('read'), form, (req, res) => {
+    const note = typeof req.body?.note === 'string' ? req.body.note : '';
+    res.type('html').send(notePage((req as AuthenticatedRequest).user.displayName, note));
+  });
+
+  router.post('/logout', (_req, res) => {
+    backend.logout(res);
+    res.redirect(303, '/login');
+  });
+
+  return router;
+}
