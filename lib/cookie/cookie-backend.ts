@@ -15,6 +15,15 @@ const OWNER = 'JWTCookieAuthenticationBackend';
 // RFC 6265 §4.1.1: a cookie-name is an HTTP token.
 const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+// RFC 6265bis §4.1.3: browsers drop `__Secure-` cookies without Secure, and `__Host-` cookies
+// that are not Secure, host-only and on `/`; login would seem to work and never stick.
+function checkCookiePrefix(name: string, { secure, path, domain }: { secure: boolean; path: string; domain?: string }): void {
+  if (name.startsWith('__Secure-') && !secure) throw new TypeError(`${OWNER}: a __Secure- cookie needs secure: true.`);
+  if (name.startsWith('__Host-') && (!secure || path !== '/' || domain !== undefined)) {
+    throw new TypeError(`${OWNER}: a __Host- cookie needs secure: true, path '/' and no domain.`);
+  }
+}
+
 function appendSetCookie(res: ServerResponse, cookie: string): void {
   const existing = res.getHeader('Set-Cookie');
   const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
@@ -62,8 +71,17 @@ export class JWTCookieAuthenticationBackend<TUser extends BaseUser = JWTUser> ex
     if (sameSite === 'none' && !secure) throw new TypeError(`${OWNER}: sameSite 'none' requires secure cookies; browsers drop the cookie otherwise.`);
     if (domain !== undefined && (typeof domain !== 'string' || domain === '')) throw new TypeError(`${OWNER}: "domain" must be a non-empty string.`);
     if (typeof path !== 'string' || !path.startsWith('/')) throw new TypeError(`${OWNER}: "path" must start with "/".`);
+    checkCookiePrefix(cookieName, { secure, path, domain });
     this.cookieName = cookieName;
     this.cookieOptions = Object.freeze({ httpOnly: true, secure, sameSite, path, ...(domain === undefined ? {} : { domain }) });
+    // A dry run: `serialize` refuses a domain or path it cannot write; refuse it here, not at login.
+    for (const name of ['domain', 'path'] as const) {
+      try {
+        serialize(cookieName, 'x', { [name]: this.cookieOptions[name] });
+      } catch (cause) {
+        throw new TypeError(`${OWNER}: "${name}" cannot be written into a Set-Cookie header.`, { cause });
+      }
+    }
     this.trustedOrigins = readTrustedOrigins(OWNER, options.trustedOrigins);
   }
 

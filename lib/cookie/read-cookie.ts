@@ -27,6 +27,8 @@ export function readCookie(header: string | undefined, name: string, challenge: 
   const count = countCookies(header, name);
   if (count === 0) return null;
   if (count > 1) throw new InvalidRequestError('duplicate_cookie', { challenge });
-  const value = parse(header)[name];
+  const raw = parse(header)[name];
+  // RFC 6265 §4.1.1 allows a cookie-value wrapped in double quotes.
+  const value = raw !== undefined && raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw;
   return value === undefined || value === '' ? null : value;
 }

@@ -80,11 +80,13 @@ function readIssuer(owner: string, value: unknown): string | readonly string[] |
 
 function readAudience(owner: string, value: unknown): string | RegExp | readonly (string | RegExp)[] | undefined {
   const isAudience = (item: unknown): boolean => (typeof item === 'string' && item !== '') || item instanceof RegExp;
-  if (value === undefined || isAudience(value)) return value as string | RegExp | undefined;
+  // A copy without `g`/`y`: their `lastIndex` would make the same token pass and fail by turns.
+  const copy = <T>(item: T): T => (item instanceof RegExp ? new RegExp(item.source, item.flags.replace(/[gy]/g, '')) as T : item);
+  if (value === undefined || isAudience(value)) return copy(value as string | RegExp | undefined);
   if (!Array.isArray(value) || value.length === 0 || !value.every(isAudience)) {
     throw new TypeError(`${owner}: "audience" must be a non-empty string, a RegExp, or a non-empty array of them.`);
   }
-  return Object.freeze([...value]);
+  return Object.freeze(value.map(copy));
 }
 
 /**
@@ -116,7 +118,11 @@ export function readJwtOptions<TUser extends BaseUser>(
   const clock = check.optionalFunction('clock', options.clock, 'returning milliseconds since the epoch') ?? Date.now;
   const prefix = check.httpToken('prefix', options.prefix, 'Bearer');
   const algorithms = readAlgorithms(owner, options);
-  const challenge: Challenge = Object.freeze({ scheme: prefix, realm: check.text('realm', options.realm, 'api') });
+  const realm = check.text('realm', options.realm, 'api');
+  // RFC 7230 §3.2.6: a quoted-string carries visible ASCII and spaces; anything else cannot be
+  // written into a header, and would fail on every rejection instead of here.
+  if (!/^[\x20-\x7e]+$/.test(realm)) throw new TypeError(`${owner}: "realm" must be printable ASCII.`);
+  const challenge: Challenge = Object.freeze({ scheme: prefix, realm });
   const issuer = readIssuer(owner, options.issuer);
   const audience = readAudience(owner, options.audience);
   const key = toVerificationKey(owner, options.secretKey, algorithms);

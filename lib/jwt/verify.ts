@@ -64,7 +64,27 @@ function translate(err: unknown, challenge: Challenge): InvalidTokenError {
       claim = mismatch[1];
     }
   }
-  return new InvalidTokenError(reason, { challenge, claim, cause: err });
+  // jsonwebtoken's mismatch messages name the expected value; keep them out of logs too.
+  return new InvalidTokenError(reason, { challenge, claim, cause: reason === 'claim_mismatch' ? undefined : err });
+}
+
+const isText = (value: unknown): boolean => typeof value === 'string';
+
+// jsonwebtoken compares whatever it finds: a RegExp audience tests `String(undefined)`, so a
+// token without `aud` could match `/^[a-z]+$/`. When a claim is checked, it must be there and
+// be text (RFC 7519 §4.1.1, §4.1.3).
+function checkClaimTypes(payload: TokenPayload, checked: { issuer: boolean; audience: boolean }, challenge: Challenge): void {
+  if (checked.issuer) {
+    if (!Object.hasOwn(payload, 'iss')) throw new InvalidTokenError('missing_claim', { challenge, claim: 'iss' });
+    if (!isText(payload.iss)) throw new InvalidTokenError('malformed', { challenge, claim: 'iss' });
+  }
+  if (checked.audience) {
+    const aud = payload.aud;
+    if (!Object.hasOwn(payload, 'aud')) throw new InvalidTokenError('missing_claim', { challenge, claim: 'aud' });
+    if (!isText(aud) && !(Array.isArray(aud) && aud.length > 0 && aud.every(isText))) {
+      throw new InvalidTokenError('malformed', { challenge, claim: 'aud' });
+    }
+  }
 }
 
 /**
@@ -80,6 +100,7 @@ function translate(err: unknown, challenge: Challenge): InvalidTokenError {
  */
 export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
   const { key, challenge, requiredClaims, clock } = settings;
+  const checked = { issuer: settings.issuer !== undefined, audience: settings.audience !== undefined };
   const allowed: readonly string[] = settings.algorithms;
   const options: jsonwebtoken.VerifyOptions = {
     algorithms: [...settings.algorithms],
@@ -95,18 +116,19 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
     if (typeof header.alg !== 'string' || !allowed.includes(header.alg)) {
       throw new InvalidTokenError('algorithm_not_allowed', { challenge });
     }
-    let payload: TokenPayload;
+    let verified: TokenPayload;
     try {
-      payload = jsonwebtoken.verify(token, key, {
+      verified = jsonwebtoken.verify(token, key, {
         ...options,
         clockTimestamp: Math.floor(clock() / 1000),
       }) as TokenPayload;
     } catch (err) {
       throw translate(err, challenge);
     }
+    checkClaimTypes(verified, checked, challenge);
     for (const claim of requiredClaims) {
-      if (payload[claim] === undefined) throw new InvalidTokenError('missing_claim', { challenge, claim });
+      if (!Object.hasOwn(verified, claim)) throw new InvalidTokenError('missing_claim', { challenge, claim });
     }
-    return payload;
+    return verified;
   };
 }
