@@ -24,6 +24,19 @@ describe('AuthCredentials', () => {
     expect(credentials.hasScopes([])).toBe(true);
   });
 
+  it('throws a TypeError for a single string, which would grant its letters as scopes', () => {
+    expect(() => new AuthCredentials('admin' as unknown as string[])).toThrow(/"scopes" must be an array/);
+  });
+
+  it('keeps the token out of JSON and enumeration', () => {
+    const credentials = new AuthCredentials(['a'], { token: 'secret.token.value', payload: { sub: 'x' } });
+    const user = new JWTUser({ sub: 'x' }, 'secret.token.value');
+    expect(credentials.token).toBe('secret.token.value');
+    expect(user.token).toBe('secret.token.value');
+    expect(JSON.stringify([credentials, user])).not.toContain('secret.token.value');
+    expect(Object.keys(credentials)).not.toContain('token');
+  });
+
   it('carries the token and payload of token-based credentials, and none otherwise', () => {
     expect(new AuthCredentials(['a'], { token: 't', payload: { sub: 'x' } })).toMatchObject({ token: 't', payload: { sub: 'x' } });
     expect(new AuthCredentials()).toMatchObject({ scopes: [], token: undefined, payload: undefined });

@@ -1,11 +1,33 @@
 /**
  * The verified claims of a token, as a read-only JSON object.
+ *
+ * @example
+ * ```ts
+ * const payload: TokenPayload | undefined = req.auth.payload;
+ * const tenant = typeof payload?.tenant === 'string' ? payload.tenant : undefined;
+ * ```
  */
 export type TokenPayload = Readonly<Record<string, unknown>>;
 
 /**
+ * The token behind token-based credentials.
+ *
+ * @example
+ * ```ts
+ * new AuthCredentials(['authenticated'], { token, payload });
+ * ```
+ */
+export interface TokenCredentials {
+  /** The raw token. */
+  readonly token: string;
+  /** Its verified claims. */
+  readonly payload: TokenPayload;
+}
+
+/**
  * What a request is allowed to do (Starlette's `AuthCredentials`): its scopes, and for
- * token-based backends the verified `payload` and the raw `token`.
+ * token-based backends the verified `payload` and the raw `token`. The token is not enumerable,
+ * so `JSON.stringify(req.auth)` and loggers do not print it.
  *
  * @example
  * ```ts
@@ -18,17 +40,20 @@ export class AuthCredentials {
   readonly scopes: readonly string[];
   /** The verified claims, for token-based credentials; `undefined` otherwise. */
   readonly payload: TokenPayload | undefined;
-  /** The raw token, for token-based credentials; `undefined` otherwise. */
-  readonly token: string | undefined;
+  /** The raw token, for token-based credentials; `undefined` otherwise. Not enumerable. */
+  declare readonly token: string | undefined;
 
   /**
-   * @param scopes - The granted scopes. Default: none.
-   * @param token - For token-based backends: the raw token and its verified claims.
+   * @param scopes - The granted scopes (an array: a single string would be split into letters). Default: none.
+   * @param token - For token-based backends: the raw token and its verified claims. Default: none.
    */
-  constructor(scopes: Iterable<string> = [], token?: { readonly token: string; readonly payload: TokenPayload }) {
+  constructor(scopes: readonly string[] = [], token?: TokenCredentials) {
+    if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string')) {
+      throw new TypeError('AuthCredentials: "scopes" must be an array of scope names, e.g. [\'authenticated\', \'read\'].');
+    }
     this.scopes = Object.freeze([...new Set(scopes)]);
-    this.token = token?.token;
     this.payload = token?.payload;
+    Object.defineProperty(this, 'token', { value: token?.token, enumerable: false });
   }
 
   /** Whether every one of `required` is granted. */

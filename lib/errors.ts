@@ -77,6 +77,14 @@ export abstract class AuthenticationError extends Error {
   protected challengeParams(): Record<string, string | undefined> {
     return { error: this.code, error_description: this.message };
   }
+
+  /**
+   * The members this error adds to its problem-details body (`reason`, `claim`, `scope`).
+   * Default: none.
+   */
+  problemExtensions(): Readonly<Record<string, string>> {
+    return {};
+  }
 }
 
 const REQUEST_MESSAGES: Readonly<Record<InvalidRequestReason, string>> = {
@@ -103,6 +111,10 @@ export class InvalidRequestError extends AuthenticationError {
     options?: AuthenticationErrorOptions,
   ) {
     super(REQUEST_MESSAGES[reason], options);
+  }
+
+  override problemExtensions(): Readonly<Record<string, string>> {
+    return { reason: this.reason };
   }
 }
 
@@ -148,6 +160,10 @@ export class InvalidTokenError extends AuthenticationError {
     super(TOKEN_MESSAGES[reason], options);
     this.claim = options.claim;
   }
+
+  override problemExtensions(): Readonly<Record<string, string>> {
+    return this.claim === undefined ? { reason: this.reason } : { reason: this.reason, claim: this.claim };
+  }
 }
 
 /** Options of {@link InsufficientScopeError}. */
@@ -174,11 +190,19 @@ export class InsufficientScopeError extends AuthenticationError {
   constructor(scopes: readonly string[], options: InsufficientScopeErrorOptions = {}) {
     super('The access token lacks a scope this resource requires.', options);
     this.scopes = Object.freeze([...scopes]);
-    this.status = options.status ?? 403;
+    const status = options.status ?? 403;
+    if (!Number.isInteger(status) || status < 400 || status > 599) {
+      throw new TypeError('InsufficientScopeError: "status" must be an integer HTTP error status (400-599).');
+    }
+    this.status = status;
   }
 
   protected override challengeParams(): Record<string, string | undefined> {
-    return { ...super.challengeParams(), scope: this.scopes.join(' ') };
+    return { ...super.challengeParams(), ...this.problemExtensions() };
+  }
+
+  override problemExtensions(): Readonly<Record<string, string>> {
+    return { scope: this.scopes.join(' ') };
   }
 }
 

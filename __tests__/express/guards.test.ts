@@ -1,4 +1,3 @@
-import express from 'express';
 import request from 'supertest';
 import { anonymousAllowed, authenticated, requires, routeAccessOf } from '../../lib';
 import { buildApp, EXPRESS_VERSIONS, jwtBackend } from '../helpers/apps';
@@ -129,12 +128,33 @@ describe.each(EXPRESS_VERSIONS)('route guards on %s', (_name, expressFactory) =>
   });
 });
 
-describe('route access metadata', () => {
+interface RouterLayer {
+  route?: { path: string; stack: { handle: unknown }[] };
+}
+
+describe.each(EXPRESS_VERSIONS)('route access metadata on %s', (name, expressFactory) => {
   it('tags each guard with the access it enforces, readable from the router', () => {
-    const app = express();
+    const app = expressFactory();
     app.get('/public', anonymousAllowed(), (_req, res) => { res.end(); });
     app.get('/admin', requires(['admin']), (_req, res) => { res.end(); });
     app.get('/me', authenticated(), (_req, res) => { res.end(); });
+    app.get('/open', (_req, res) => { res.end(); });
+    // Express 5 exposes the router as app.router; Express 4 keeps it in app._router.
+    const router = (name === 'Express 5' ? (app as unknown as { router: { stack: RouterLayer[] } }).router
+      : (app as unknown as { _router: { stack: RouterLayer[] } })._router);
+    const access = Object.fromEntries(router.stack.filter((layer) => layer.route !== undefined).map((layer) => {
+      const route = layer.route as NonNullable<RouterLayer['route']>;
+      return [route.path, route.stack.map((handler) => routeAccessOf(handler.handle)).find((found) => found !== undefined) ?? null];
+    }));
+    expect(access).toEqual({
+      '/public': { kind: 'anonymous' },
+      '/admin': { kind: 'authenticated', scopes: ['admin'] },
+      '/me': { kind: 'authenticated', scopes: [] },
+      '/open': null,
+    });
+  });
+
+  it('reads the access of guard handlers directly', () => {
     expect(routeAccessOf(anonymousAllowed())).toEqual({ kind: 'anonymous' });
     expect(routeAccessOf(requires(['admin']))).toEqual({ kind: 'authenticated', scopes: ['admin'] });
     expect(routeAccessOf(authenticated())).toEqual({ kind: 'authenticated', scopes: [] });
@@ -145,7 +165,11 @@ describe('route access metadata', () => {
 describe('guard construction', () => {
   it.each([
     ['requires() with no scopes', () => requires(undefined as never), /scope name or an array/],
-    ['requires() with a scope holding a space', () => requires('read write'), /without spaces/],
+    ['requires() with a scope holding a space', () => requires('read write'), /no spaces, quotes or backslashes/],
+    ['requires() with a scope that is not ASCII', () => requires('écriture'), /RFC 6750 scope-tokens/],
+    ['requires() with a scope holding a quote', () => requires('a"b'), /RFC 6750 scope-tokens/],
+    ['authenticated() given a scope name instead of options', () => authenticated('admin' as never), /use requires\('admin'\)/],
+    ['authenticated() with a redirect holding a line break', () => authenticated({ redirect: '/login\r\nX: 1' }), /visible ASCII/],
     ['requires() with a status that is not an error', () => requires('a', { statusCode: 200 }), /400-599/],
     ['authenticated() with an empty redirect', () => authenticated({ redirect: '' }), /"redirect" must be/],
     ['authenticated() with an unknown option', () => authenticated({ scope: 'a' } as never), /unknown option "scope"/],

@@ -91,6 +91,8 @@ describe('JWTAuthenticationBackend construction', () => {
     ['a number as key', { secretKey: 42 }, /must be a string, a Buffer or a KeyObject/],
     ['a prefix with a space', { secretKey: SECRET, prefix: 'My Bearer' }, /single HTTP token/],
     ['an empty header name', { secretKey: SECRET, header: '' }, /non-empty string/],
+    ['a realm that cannot be written into a header', { secretKey: SECRET, realm: 'API ✓' }, /"realm" must be printable ASCII/],
+    ['a realm with a line break', { secretKey: SECRET, realm: 'api\r\nX-Evil: 1' }, /"realm" must be printable ASCII/],
     ['a negative clockTolerance', { secretKey: SECRET, clockTolerance: -1 }, /"clockTolerance" must be a finite number/],
     ['a maxAge of zero', { secretKey: SECRET, maxAge: 0 }, /"maxAge" must be a finite number of at least 1/],
     ['a clock that is not a function', { secretKey: SECRET, clock: 5 }, /"clock" must be a function/],

@@ -123,6 +123,11 @@ describe('JWTAuthenticationBackend claims checks', () => {
       expect(res.status).toBe(200);
     });
 
+    it('rejects a token without iss with reason missing_claim', async () => {
+      const res = await statusOf({ issuer: 'https://a.example' }, signToken(claims()));
+      expect(res.body).toMatchObject({ reason: 'missing_claim', claim: 'iss' });
+    });
+
     it('rejects a token from another issuer with reason claim_mismatch, without naming the expected issuer', async () => {
       const res = await statusOf({ issuer: 'https://a.example' }, signToken(claims({ iss: 'https://evil.example' })));
       expect(res.status).toBe(401);
@@ -139,6 +144,28 @@ describe('JWTAuthenticationBackend claims checks', () => {
     ])('accepts a matching aud when the audience is %s', async (_case, audience, aud) => {
       const res = await statusOf({ audience }, signToken(claims({ aud })));
       expect(res.status).toBe(200);
+    });
+
+    it('answers the same token the same way every time with a RegExp audience that has the g flag', async () => {
+      const options = { audience: /^my-api$/g };
+      const { app } = buildApp({ backend: jwtBackend(options) });
+      const token = signToken(claims({ aud: 'my-api' }));
+      for (let i = 0; i < 3; i++) {
+        expect((await request(app).get('/probe').set('Authorization', `Bearer ${token}`)).status).toBe(200);
+      }
+      expect(options.audience.lastIndex).toBe(0);
+    });
+
+    it('rejects a token without aud with reason missing_claim, even when a RegExp would match "undefined"', async () => {
+      const res = await statusOf({ audience: /^[a-z]+$/ }, signToken(claims()));
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ reason: 'missing_claim', claim: 'aud' });
+    });
+
+    it('rejects an aud that is not text with reason malformed', async () => {
+      const res = await statusOf({ audience: /^\d+$/ }, signToken(claims({ aud: [123] })));
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ reason: 'malformed', claim: 'aud' });
     });
 
     it('rejects a token for another audience with reason claim_mismatch, without naming the expected audience', async () => {
@@ -184,6 +211,11 @@ describe('JWTAuthenticationBackend claims checks', () => {
     it('accepts a token without exp when the user opts out with []', async () => {
       const res = await statusOf({ requiredClaims: [] }, signToken(claims({ exp: undefined })));
       expect(res.status).toBe(200);
+    });
+
+    it('does not count inherited properties such as constructor as present claims', async () => {
+      const res = await statusOf({ requiredClaims: ['constructor'] }, signToken());
+      expect(res.body).toMatchObject({ reason: 'missing_claim', claim: 'constructor' });
     });
 
     it('rejects a token lacking a listed claim with its name', async () => {

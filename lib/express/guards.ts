@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { rejectUnknownOptions } from '../core/options';
 import { InsufficientScopeError, NotAuthenticatedError } from '../errors';
-import { getAuthContext } from './request-context';
+import { type AuthContext, getAuthContext } from './request-context';
 import { tagRouteAccess } from './route-access';
 
 /**
@@ -38,25 +38,45 @@ export interface AuthenticatedOptions extends RequiresOptions {
   readonly scopes?: string | readonly string[];
 }
 
+// RFC 6750 §3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), so it fits the challenge's quoted string.
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+// Visible ASCII only: a redirect target goes into the Location header.
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+const GUARD_OPTIONS = ['statusCode', 'redirect'] as const;
+
 function readScopes(owner: string, scopes: unknown): readonly string[] {
   const list = typeof scopes === 'string' ? [scopes] : scopes;
-  if (!Array.isArray(list) || !list.every((scope) => typeof scope === 'string' && scope !== '' && !scope.includes(' '))) {
-    throw new TypeError(`${owner}: scopes must be a scope name or an array of scope names, without spaces.`);
+  if (!Array.isArray(list) || !list.every((scope) => typeof scope === 'string' && SCOPE_TOKEN.test(scope))) {
+    throw new TypeError(`${owner}: scopes must be a scope name or an array of scope names (RFC 6750 scope-tokens: no spaces, quotes or backslashes).`);
   }
   return Object.freeze([...list]);
 }
 
-function readOptions(owner: string, options: unknown, known: readonly string[]): RequiresOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${owner}: "options" must be an object.`);
-  rejectUnknownOptions(owner, options, known);
+function readOptions(owner: string, options: object): RequiresOptions {
+  rejectUnknownOptions(owner, options, GUARD_OPTIONS);
   const { statusCode, redirect } = options as RequiresOptions;
   if (statusCode !== undefined && !(Number.isInteger(statusCode) && statusCode >= 400 && statusCode <= 599)) {
     throw new TypeError(`${owner}: "statusCode" must be an integer HTTP error status (400-599).`);
   }
-  if (redirect !== undefined && (typeof redirect !== 'string' || redirect === '')) {
-    throw new TypeError(`${owner}: "redirect" must be a non-empty URL or path.`);
+  if (redirect !== undefined && (typeof redirect !== 'string' || !HEADER_SAFE.test(redirect))) {
+    throw new TypeError(`${owner}: "redirect" must be a non-empty URL or path of visible ASCII characters.`);
   }
   return { statusCode, redirect };
+}
+
+function checkObject(owner: string, options: unknown, hint: string): asserts options is object {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`${owner}: "options" must be an object, e.g. ${hint}.`);
+  }
+}
+
+/** The middleware's context, or `undefined` after handing `next` the error that says to install it. */
+function contextOrFail(owner: string, req: Request, next: NextFunction): AuthContext | undefined {
+  const context = getAuthContext(req);
+  if (context === undefined) {
+    next(new TypeError(`${owner}() found no authentication: install app.use(authenticationMiddleware(backend)) before this route.`));
+  }
+  return context;
 }
 
 function redirectTarget(redirect: string, req: Request): string {
@@ -66,11 +86,8 @@ function redirectTarget(redirect: string, req: Request): string {
 function createGuard(owner: string, scopes: readonly string[], options: RequiresOptions): RequestHandler {
   const { statusCode, redirect } = options;
   const guard = function requireAuthentication(req: Request, res: Response, next: NextFunction): void {
-    const context = getAuthContext(req);
-    if (context === undefined) {
-      next(new TypeError(`${owner}() found no authentication: install app.use(authenticationMiddleware(backend)) before this route.`));
-      return;
-    }
+    const context = contextOrFail(owner, req, next);
+    if (context === undefined) return;
     if (req.user?.isAuthenticated !== true) {
       if (redirect !== undefined) {
         res.redirect(303, redirectTarget(redirect, req));
@@ -99,9 +116,9 @@ function createGuard(owner: string, scopes: readonly string[], options: Requires
  * ```
  */
 export function authenticated(options: AuthenticatedOptions = {}): RequestHandler {
-  const { scopes, ...rest } = options ?? {};
-  const read = readOptions('authenticated', rest, ['statusCode', 'redirect']);
-  return createGuard('authenticated', readScopes('authenticated', scopes ?? []), read);
+  checkObject('authenticated', options, "{ scopes: ['admin'] }, or use requires('admin')");
+  const { scopes, ...rest } = options;
+  return createGuard('authenticated', readScopes('authenticated', scopes ?? []), readOptions('authenticated', rest));
 }
 
 /**
@@ -115,7 +132,8 @@ export function authenticated(options: AuthenticatedOptions = {}): RequestHandle
  * ```
  */
 export function requires(scopes: string | readonly string[], options: RequiresOptions = {}): RequestHandler {
-  return createGuard('requires', readScopes('requires', scopes), readOptions('requires', options, ['statusCode', 'redirect']));
+  checkObject('requires', options, '{ statusCode: 404 }');
+  return createGuard('requires', readScopes('requires', scopes), readOptions('requires', options));
 }
 
 /**
@@ -129,11 +147,7 @@ export function requires(scopes: string | readonly string[], options: RequiresOp
  */
 export function anonymousAllowed(): RequestHandler {
   const guard = function allowAnonymous(req: Request, _res: Response, next: NextFunction): void {
-    if (getAuthContext(req) === undefined) {
-      next(new TypeError('anonymousAllowed() found no authentication: install app.use(authenticationMiddleware(backend)) before this route.'));
-      return;
-    }
-    next();
+    if (contextOrFail('anonymousAllowed', req, next) !== undefined) next();
   };
   return tagRouteAccess(guard, { kind: 'anonymous' });
 }

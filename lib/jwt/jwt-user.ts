@@ -10,7 +10,7 @@ function claimText(value: unknown): string | undefined {
 /**
  * The user of a request authenticated by a JWT: `displayName` is the configured username claim
  * (falling back to `sub`), `identity` is `sub`. A missing or non-text claim gives `''`, never an
- * exception.
+ * exception. The raw `token` is kept but not enumerable.
  *
  * @example
  * ```ts
@@ -31,11 +31,15 @@ export class JWTUser implements BaseUser {
    * @param token - The raw token.
    * @param usernameField - The claim holding the username. Default: `'username'`.
    */
+  /** The raw token. Not enumerable, so `JSON.stringify(req.user)` and loggers do not print it. */
+  declare readonly token: string;
+
   constructor(
     readonly payload: TokenPayload,
-    readonly token: string,
+    token: string,
     usernameField = 'username',
   ) {
+    Object.defineProperty(this, 'token', { value: token, enumerable: false });
     this.identity = claimText(payload.sub) ?? '';
     this.username = claimText(payload[usernameField]) ?? this.identity;
   }

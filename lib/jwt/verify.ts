@@ -4,6 +4,7 @@ import type { Challenge } from '../core/challenge';
 import type { TokenPayload } from '../credentials';
 import { InvalidTokenError, type InvalidTokenReason } from '../errors';
 import type { Algorithm } from './algorithms';
+import { checkClaims } from './claims';
 import { decodeJwt } from './decode';
 
 /** Everything a verifier checks, already validated and normalised by the backend. */
@@ -26,13 +27,8 @@ export interface VerifierSettings {
 /** A function that verifies a compact JWS and returns its claims, or throws `InvalidTokenError`. */
 export type JwtVerifier = (token: string) => TokenPayload;
 
-// jsonwebtoken tells its failures apart only by class and message; this table is the one
-// place that reads them, so nothing else depends on its wording.
-const CLAIM_MISMATCHES: readonly (readonly [string, string])[] = [
-  ['jwt audience invalid', 'aud'],
-  ['jwt issuer invalid', 'iss'],
-  ['jwt subject invalid', 'sub'],
-];
+// jsonwebtoken tells its failures apart only by class and message; this is the one place that
+// reads them, so nothing else depends on its wording.
 const BAD_CLAIM_TYPES: Readonly<Record<string, string>> = {
   'invalid nbf value': 'nbf',
   'invalid exp value': 'exp',
@@ -57,34 +53,8 @@ function translate(err: unknown, challenge: Challenge): InvalidTokenError {
     claim = 'iat';
   } else if (BAD_CLAIM_TYPES[message] !== undefined) {
     claim = BAD_CLAIM_TYPES[message];
-  } else {
-    const mismatch = CLAIM_MISMATCHES.find(([prefix]) => message.startsWith(prefix));
-    if (mismatch !== undefined) {
-      reason = 'claim_mismatch';
-      claim = mismatch[1];
-    }
   }
-  // jsonwebtoken's mismatch messages name the expected value; keep them out of logs too.
-  return new InvalidTokenError(reason, { challenge, claim, cause: reason === 'claim_mismatch' ? undefined : err });
-}
-
-const isText = (value: unknown): boolean => typeof value === 'string';
-
-// jsonwebtoken compares whatever it finds: a RegExp audience tests `String(undefined)`, so a
-// token without `aud` could match `/^[a-z]+$/`. When a claim is checked, it must be there and
-// be text (RFC 7519 §4.1.1, §4.1.3).
-function checkClaimTypes(payload: TokenPayload, checked: { issuer: boolean; audience: boolean }, challenge: Challenge): void {
-  if (checked.issuer) {
-    if (!Object.hasOwn(payload, 'iss')) throw new InvalidTokenError('missing_claim', { challenge, claim: 'iss' });
-    if (!isText(payload.iss)) throw new InvalidTokenError('malformed', { challenge, claim: 'iss' });
-  }
-  if (checked.audience) {
-    const aud = payload.aud;
-    if (!Object.hasOwn(payload, 'aud')) throw new InvalidTokenError('missing_claim', { challenge, claim: 'aud' });
-    if (!isText(aud) && !(Array.isArray(aud) && aud.length > 0 && aud.every(isText))) {
-      throw new InvalidTokenError('malformed', { challenge, claim: 'aud' });
-    }
-  }
+  return new InvalidTokenError(reason, { challenge, claim, cause: err });
 }
 
 /**
@@ -99,14 +69,12 @@ function checkClaimTypes(payload: TokenPayload, checked: { issuer: boolean; audi
  * ```
  */
 export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
-  const { key, challenge, requiredClaims, clock } = settings;
-  const checked = { issuer: settings.issuer !== undefined, audience: settings.audience !== undefined };
+  const { key, challenge, clock } = settings;
   const allowed: readonly string[] = settings.algorithms;
+  // jsonwebtoken checks the signature and the times; `checkClaims` does iss/aud/sub, so that a
+  // missing, mistyped or mismatched claim each get their own reason.
   const options: jsonwebtoken.VerifyOptions = {
     algorithms: [...settings.algorithms],
-    issuer: settings.issuer as string | [string, ...string[]] | undefined,
-    audience: settings.audience as string | RegExp | [string | RegExp, ...(string | RegExp)[]] | undefined,
-    subject: settings.subject,
     clockTolerance: settings.clockTolerance,
     maxAge: settings.maxAge,
   };
@@ -125,10 +93,7 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
     } catch (err) {
       throw translate(err, challenge);
     }
-    checkClaimTypes(verified, checked, challenge);
-    for (const claim of requiredClaims) {
-      if (!Object.hasOwn(verified, claim)) throw new InvalidTokenError('missing_claim', { challenge, claim });
-    }
+    checkClaims(verified, settings, challenge);
     return verified;
   };
 }

@@ -1,0 +1,59 @@
+import type { Challenge } from '../core/challenge';
+import type { TokenPayload } from '../credentials';
+import { InvalidTokenError } from '../errors';
+
+/** The values a backend expects of the registered claims it checks (RFC 7519 §4.1). */
+export interface ClaimExpectations {
+  readonly issuer?: string | readonly string[];
+  readonly audience?: string | RegExp | readonly (string | RegExp)[];
+  readonly subject?: string;
+  readonly requiredClaims: readonly string[];
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string';
+
+function matchesAudience(aud: string, expected: string | RegExp): boolean {
+  return typeof expected === 'string' ? aud === expected : expected.test(aud);
+}
+
+function textClaim(payload: TokenPayload, claim: 'iss' | 'sub', challenge: Challenge): string {
+  if (!Object.hasOwn(payload, claim)) throw new InvalidTokenError('missing_claim', { challenge, claim });
+  const value = payload[claim];
+  if (!isText(value)) throw new InvalidTokenError('malformed', { challenge, claim });
+  return value;
+}
+
+/**
+ * Checks `iss`, `aud`, `sub` and the required claims of an already verified payload. A checked
+ * claim must be present (`missing_claim`), of its registered type (`malformed`: `iss` and `sub`
+ * strings, `aud` a string or a non-empty array of strings) and match (`claim_mismatch`). Errors
+ * name the claim, never the expected value.
+ *
+ * @example
+ * ```ts
+ * checkClaims(payload, { issuer: 'https://auth.example', requiredClaims: ['exp'] }, challenge);
+ * ```
+ */
+export function checkClaims(payload: TokenPayload, expected: ClaimExpectations, challenge: Challenge): void {
+  if (expected.issuer !== undefined) {
+    const iss = textClaim(payload, 'iss', challenge);
+    const accepted = typeof expected.issuer === 'string' ? iss === expected.issuer : expected.issuer.includes(iss);
+    if (!accepted) throw new InvalidTokenError('claim_mismatch', { challenge, claim: 'iss' });
+  }
+  if (expected.audience !== undefined) {
+    if (!Object.hasOwn(payload, 'aud')) throw new InvalidTokenError('missing_claim', { challenge, claim: 'aud' });
+    const aud = payload.aud;
+    const audiences = isText(aud) ? [aud] : Array.isArray(aud) && aud.length > 0 && aud.every(isText) ? aud : undefined;
+    if (audiences === undefined) throw new InvalidTokenError('malformed', { challenge, claim: 'aud' });
+    const wanted = Array.isArray(expected.audience) ? expected.audience : [expected.audience as string | RegExp];
+    if (!audiences.some((value) => wanted.some((one) => matchesAudience(value, one)))) {
+      throw new InvalidTokenError('claim_mismatch', { challenge, claim: 'aud' });
+    }
+  }
+  if (expected.subject !== undefined && textClaim(payload, 'sub', challenge) !== expected.subject) {
+    throw new InvalidTokenError('claim_mismatch', { challenge, claim: 'sub' });
+  }
+  for (const claim of expected.requiredClaims) {
+    if (!Object.hasOwn(payload, claim)) throw new InvalidTokenError('missing_claim', { challenge, claim });
+  }
+}
