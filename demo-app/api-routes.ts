@@ -1,12 +1,13 @@
 import express, { type Router } from 'express';
 import { authenticated, type AuthenticatedRequest, formatChallenge, type JWTAuthenticationBackend, requires } from '../lib';
-import { verifyCredentials } from './users';
+import { type DemoAccount, verifyCredentials } from './users';
 
 /**
  * The JSON API: `POST /login` issues a bearer token, `GET /` shows the payload (anonymous
- * allowed), `GET /me` needs a token, `GET /admin` needs the `admin` scope.
+ * allowed), `GET /me` needs a token, `GET /admin` needs the `admin` scope, `POST /revoke`
+ * revokes the token it is called with, `GET /service/status` needs the API key's `service` scope.
  */
-export function apiRoutes(backend: JWTAuthenticationBackend): Router {
+export function apiRoutes(backend: JWTAuthenticationBackend<DemoAccount>, revokedTokenIds: Set<string>): Router {
   const router = express.Router();
 
   router.post('/login', express.json({ limit: '4kb' }), async (req, res) => {
@@ -35,6 +36,16 @@ export function apiRoutes(backend: JWTAuthenticationBackend): Router {
 
   router.get('/admin', requires('admin'), (req, res) => {
     res.json({ message: `Welcome to the admin area, ${(req as AuthenticatedRequest).user.displayName}.` });
+  });
+
+  router.post('/revoke', authenticated(), (req, res) => {
+    const jti = req.auth.payload?.jti;
+    if (typeof jti === 'string') revokedTokenIds.add(jti);
+    res.status(204).end();
+  });
+
+  router.get('/service/status', requires('service'), (req, res) => {
+    res.json({ status: 'ok', caller: (req as AuthenticatedRequest).user.displayName });
   });
 
   return router;

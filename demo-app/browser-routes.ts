@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { authenticated, type AuthenticatedRequest, type JWTCookieAuthenticationBackend, requires } from '../lib';
 import { loginPage, notePage, profilePage } from './pages';
-import { verifyCredentials } from './users';
+import { type DemoAccount, verifyCredentials } from './users';
 
 // Only local paths: an open redirect through ?next= would hand the session to another site.
 function localPath(next: unknown): string {
@@ -12,7 +12,7 @@ function localPath(next: unknown): string {
  * The browser flow: a login page that sets the cookie, a profile page, a note form (a
  * cookie-authenticated POST, so same-origin only) and logout.
  */
-export function browserRoutes(backend: JWTCookieAuthenticationBackend): Router {
+export function browserRoutes(backend: JWTCookieAuthenticationBackend<DemoAccount>): Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '4kb' });
 

@@ -9,7 +9,13 @@ if (secret === undefined || secret === '') {
   console.warn('JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart.');
 }
 
-const server = createDemoApp({ secret }).listen(port, '127.0.0.1', () => {
+let apiKey = process.env.DEMO_API_KEY;
+if (apiKey === undefined || apiKey === '') {
+  apiKey = randomBytes(18).toString('base64url');
+  console.warn(`DEMO_API_KEY is not set: the service account's X-API-Key for this run is ${apiKey}`);
+}
+
+const server = createDemoApp({ secret, apiKey }).listen(port, '127.0.0.1', () => {
   const { port: actual } = server.address() as AddressInfo;
   console.log(`express-jwt-auth demo listening on http://127.0.0.1:${actual}`);
 });

@@ -1,5 +1,6 @@
 import { scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import type { BaseUser } from '../lib';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
 
@@ -45,4 +46,33 @@ export async function verifyCredentials(username: string, password: string): Pro
   const user = DEMO_USERS.get(username);
   const ok = await matches(password, user?.passwordHash ?? DUMMY_HASH);
   return ok && user !== undefined ? user : null;
+}
+
+/**
+ * The application's own user object, which `retrieveUser` puts on `req.user`: it implements
+ * `BaseUser` and adds the account's scopes.
+ */
+export class DemoAccount implements BaseUser {
+  readonly isAuthenticated = true;
+
+  constructor(private readonly user: DemoUser) {}
+
+  get displayName(): string {
+    return this.user.username;
+  }
+
+  get identity(): string {
+    return this.user.username;
+  }
+
+  /** The scopes the account holds now (a token may carry fewer). */
+  get accountScopes(): readonly string[] {
+    return this.user.scopes;
+  }
+}
+
+/** Loads the account a token's `sub` names, or `null` when there is none (any more). */
+export function findAccount(sub: unknown): DemoAccount | null {
+  const user = typeof sub === 'string' ? DEMO_USERS.get(sub) : undefined;
+  return user === undefined ? null : new DemoAccount(user);
 }

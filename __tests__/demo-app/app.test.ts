@@ -1,8 +1,9 @@
 import request from 'supertest';
 import { createDemoApp } from '../../demo-app/app';
+import { JWTAuthenticationBackend } from '../../lib';
 import { fixedClock, NOW, SECRET } from '../helpers/tokens';
 
-const app = createDemoApp({ secret: SECRET, clock: fixedClock });
+const app = createDemoApp({ secret: SECRET, clock: fixedClock, apiKey: 'test-api-key' });
 
 async function login(username: string, password: string): Promise<request.Response> {
   return request(app).post('/login').send({ username, password });
@@ -103,4 +104,46 @@ describe('demo app', () => {
       expect(res.headers['www-authenticate']).toContain('scope="admin"');
     });
   });
+
+  describe('POST /revoke', () => {
+    it('revokes the token it is called with, which is then refused with reason revoked', async () => {
+      const token = await tokenOf('alice');
+      const revoke = await request(app).post('/revoke').set('Authorization', `Bearer ${token}`);
+      expect(revoke.status).toBe(204);
+      const after = await request(app).get('/me').set('Authorization', `Bearer ${token}`);
+      expect(after.status).toBe(401);
+      expect(after.body.reason).toBe('revoked');
+      const fresh = await request(app).get('/me').set('Authorization', `Bearer ${await tokenOf('alice')}`);
+      expect(fresh.status).toBe(200);
+    });
+  });
+
+  describe('user loading', () => {
+    it('refuses a validly signed token for an account that does not exist with reason unknown_user', async () => {
+      const backend = new JWTAuthenticationBackend({ secretKey: SECRET, clock: fixedClock });
+      const res = await request(app).get('/me').set('Authorization', `Bearer ${backend.createToken('mallory')}`);
+      expect(res.status).toBe(401);
+      expect(res.body.reason).toBe('unknown_user');
+    });
+  });
+
+  describe('GET /service/status with the API-key backend', () => {
+    it('lets the service account in with its key', async () => {
+      const res = await request(app).get('/service/status').set('X-API-Key', 'test-api-key');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ status: 'ok', caller: 'service' });
+    });
+
+    it('refuses a wrong key with 401 and the ApiKey challenge', async () => {
+      const res = await request(app).get('/service/status').set('X-API-Key', 'wrong');
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toMatch(/^ApiKey realm="api", error="invalid_token"/);
+    });
+
+    it('refuses a user token without the service scope with 403', async () => {
+      const res = await request(app).get('/service/status').set('Authorization', `Bearer ${await tokenOf('admin')}`);
+      expect(res.status).toBe(403);
+    });
+  });
 });
+
