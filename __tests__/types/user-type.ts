@@ -20,7 +20,7 @@ class Account implements BaseUser {
 declare const req: IncomingMessage;
 
 // Without retrieveUser the user is a JWTUser.
-const plain = new JWTAuthenticationBackend({ secretKey: 'a-secret-of-thirty-two-bytes!!!!' });
+export const plain = new JWTAuthenticationBackend({ secretKey: 'a-secret-of-thirty-two-bytes!!!!' });
 assertType<typeof plain, JWTAuthenticationBackend<JWTUser>>(true);
 
 // With retrieveUser the generic is inferred from what it returns, sync or async.
@@ -36,7 +36,7 @@ export async function planOf(): Promise<'free' | 'pro' | undefined> {
 }
 
 // The cookie backend takes the same generic.
-const cookie = new JWTCookieAuthenticationBackend<Account>({
+export const cookie = new JWTCookieAuthenticationBackend<Account>({
   secretKey: 'a-secret-of-thirty-two-bytes!!!!',
   retrieveUser: () => new Account('1', 'one', 'free'),
 });
