@@ -3,6 +3,7 @@ import {
   AuthenticationError,
   CrossSiteRequestError,
   InsufficientScopeError,
+  KeySetUnavailableError,
   InvalidRequestError,
   InvalidTokenError,
   NotAuthenticatedError,
@@ -16,6 +17,7 @@ describe('AuthenticationError subclasses', () => {
     [new InsufficientScopeError(['admin']), 'insufficient_scope', 403],
     [new NotAuthenticatedError(), 'not_authenticated', 401],
     [new CrossSiteRequestError(), 'cross_site_request', 403],
+    [new KeySetUnavailableError(), 'temporarily_unavailable', 503],
   ] as const)('%p has its code and status and is an AuthenticationError', (err, code, status) => {
     expect(err).toBeInstanceOf(AuthenticationError);
     expect(err).toBeInstanceOf(Error);
@@ -33,6 +35,8 @@ describe('AuthenticationError subclasses', () => {
     );
     expect(new NotAuthenticatedError({ challenge: { scheme: 'JWT', realm: 'shop' } }).headers).toEqual({ 'WWW-Authenticate': 'JWT realm="shop"' });
     expect(new CrossSiteRequestError().headers).toEqual({});
+    expect(new KeySetUnavailableError({ retryAfterSec: 9.2 }).headers).toEqual({ 'Retry-After': '10' });
+    expect(new KeySetUnavailableError({ retryAfterSec: -5 }).headers).toEqual({ 'Retry-After': '1' });
   });
 
   it('keeps the cause without rendering it', () => {
@@ -51,6 +55,7 @@ describe('AuthenticationError subclasses', () => {
         case 'insufficient_scope': return `scope:${err.scopes.join(',')}`;
         case 'not_authenticated': return 'anonymous';
         case 'cross_site_request': return 'cross-site';
+        case 'temporarily_unavailable': return `retry in ${err.retryAfterSec}s`;
       }
     };
     expect(describe(new InvalidTokenError('revoked'))).toBe('token:revoked');

@@ -9,7 +9,8 @@ export type AuthenticationErrorCode =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'not_authenticated'
-  | 'cross_site_request';
+  | 'cross_site_request'
+  | 'temporarily_unavailable';
 
 /** Why an {@link InvalidRequestError} was raised. */
 export type InvalidRequestReason = 'missing_token' | 'malformed_header' | 'duplicate_cookie';
@@ -251,6 +252,38 @@ export class CrossSiteRequestError extends AuthenticationError {
   }
 }
 
+/** Options of {@link KeySetUnavailableError}. */
+export interface KeySetUnavailableErrorOptions extends AuthenticationErrorOptions {
+  /** Seconds until a retry may succeed, sent as `Retry-After`. Default: `30`. */
+  readonly retryAfterSec?: number;
+}
+
+/**
+ * 503 `temporarily_unavailable`: the keys to verify the token cannot be had right now (the
+ * identity provider's key set is down, slow or answering garbage, and no fetched key fits).
+ * Not a 401: the token may well be valid. Carries `Retry-After` and no challenge.
+ *
+ * @example
+ * ```ts
+ * throw new KeySetUnavailableError({ retryAfterSec: 10 });
+ * ```
+ */
+export class KeySetUnavailableError extends AuthenticationError {
+  readonly code = 'temporarily_unavailable' as const;
+  readonly status = 503;
+  /** Seconds until a retry may succeed. */
+  readonly retryAfterSec: number;
+
+  constructor(options: KeySetUnavailableErrorOptions = {}) {
+    super('The keys to verify the access token are unavailable; try again later.', options);
+    this.retryAfterSec = Math.max(1, Math.ceil(options.retryAfterSec ?? 30));
+  }
+
+  override get headers(): Readonly<Record<string, string>> {
+    return { 'Retry-After': String(this.retryAfterSec) };
+  }
+}
+
 /**
  * Every error class this library raises, as a union that `switch (err.code)` narrows.
  *
@@ -264,4 +297,5 @@ export type AnyAuthenticationError =
   | InvalidTokenError
   | InsufficientScopeError
   | NotAuthenticatedError
-  | CrossSiteRequestError;
+  | CrossSiteRequestError
+  | KeySetUnavailableError;

@@ -10,6 +10,8 @@ export {
   type AuthenticationErrorCode,
   type AuthenticationErrorOptions,
   CrossSiteRequestError,
+  KeySetUnavailableError,
+  type KeySetUnavailableErrorOptions,
   InsufficientScopeError,
   type InsufficientScopeErrorOptions,
   InvalidRequestError,

@@ -8,8 +8,8 @@ export const NOW = NOW_MS / 1000;
 /** A clock that always returns {@link NOW_MS}. */
 export const fixedClock = (): number => NOW_MS;
 
-/** The HS256 secret of the tests: 32 bytes, as RFC 7518 §3.2 asks for. */
-export const SECRET = 'test-secret-0123456789abcdefghijkl';
+/** The HMAC secret of the tests: 64 bytes, as RFC 7518 §3.2 asks of HS512 (and so of HS256/384). */
+export const SECRET = 'test-secret-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP';
 
 /** Claims with defaults: a valid token for `alice`, issued now, expiring in an hour. */
 export function claims(overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -87,6 +87,9 @@ export function describeError(err: AnyAuthenticationError): string {
       void err.scopes;
       return err.message;
     }
+    case 'temporarily_unavailable': {
+      return String(err.retryAfterSec);
+    }
     case 'cross_site_request': {
       // @ts-expect-error a CrossSiteRequestError has no reason
       void err.reason;

@@ -3,6 +3,8 @@ import type { TokenPayload } from '../credentials';
 import type { BaseUser } from '../user';
 import type { JWTUser } from './jwt-user';
 import type { Algorithm } from './algorithms';
+import type { RemoteKeySetOptions } from '../jwks/remote-key-set';
+import type { JsonWebKeySet, KeyMap } from '../jwks/static-key-set';
 import type { KeyInput, SigningKeyInput } from './keys';
 
 /**
@@ -23,12 +25,30 @@ import type { KeyInput, SigningKeyInput } from './keys';
  */
 export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUser> {
   /**
-   * The HMAC secret (string or Buffer) for `HS*`, or the public key (PEM string, certificate,
-   * or `KeyObject`; a private key is reduced to its public half) for `RS*`/`PS*`/`ES*`.
-   * Converted to a `KeyObject` once. Required.
+   * The verification key, converted to `KeyObject`s once:
+   * - one key: the HMAC secret (string or Buffer) for `HS*`, or the public key (PEM string,
+   *   certificate, or `KeyObject`; a private key is reduced to its public half) for
+   *   `RS*`/`PS*`/`ES*`/`EdDSA`, used whatever the token's `kid`;
+   * - an inline JWKS (`{ keys: [...] }`, public keys with `kid`), chosen by the token's `kid`;
+   * - a map of `kid` to keys, for self-managed rotation (old and new keys both verify).
+   * Give `secretKey` or `jwksUri`, not both; with neither, a single `issuer` URL is used for
+   * OpenID Connect discovery. Default: none.
    */
-  readonly secretKey: KeyInput;
-  /** The one algorithm tokens must use. Default: `'HS256'`. Give this or `algorithms`, not both. */
+  readonly secretKey?: KeyInput | JsonWebKeySet | KeyMap;
+  /**
+   * The URL of the identity provider's JSON Web Key Set (HTTPS; plain HTTP only to this
+   * machine). Keys are fetched with jwks-rsa and chosen by `kid`; only asymmetric algorithms
+   * are allowed, and the default algorithm becomes `RS256`. Default: none.
+   */
+  readonly jwksUri?: string;
+  /** How the remote key set (`jwksUri` or discovery) is fetched and kept. Default: see {@link RemoteKeySetOptions}. */
+  readonly keySetFetch?: RemoteKeySetOptions;
+  /**
+   * Accept RSA keys under 2048 bits and HMAC secrets shorter than the hash output (32, 48 or
+   * 64 bytes for HS256/384/512), which RFC 7518 forbids. Only for legacy systems. Default: `false`.
+   */
+  readonly allowWeakKeys?: boolean;
+  /** The one algorithm tokens must use. Default: `'HS256'` (`'RS256'` for remote key sets). Give this or `algorithms`, not both. */
   readonly algorithm?: Algorithm;
   /**
    * The algorithms tokens may use (an allow-list). All must fit `secretKey`: HMAC and
@@ -87,11 +107,18 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
    */
   readonly isRevoked?: (payload: TokenPayload, req: IncomingMessage) => boolean | Promise<boolean>;
   /**
-   * The private key `createToken` and `login` sign with, for `RS*`/`PS*`/`ES*` (PEM or
-   * `KeyObject`); it must be the private half of `secretKey`. HMAC backends sign with
+   * The private key `createToken` and `login` sign with, for `RS*`/`PS*`/`ES*`/`EdDSA` (PEM or
+   * `KeyObject`); it must be the private half of a key in `secretKey`. HMAC backends sign with
    * `secretKey`. Default: none (an asymmetric backend then only verifies).
    */
   readonly signingKey?: SigningKeyInput;
+  /**
+   * The `kid` put in the header of issued tokens. With a `kid` map of HMAC secrets it also picks
+   * the secret to sign with (and is then required to sign). Default: the `kid` of the signing
+   * key's entry in `secretKey`; for a single asymmetric key, its RFC 7638 thumbprint; for a
+   * single HMAC secret, none.
+   */
+  readonly signingKeyId?: string;
   /** Lifetime of the tokens `createToken` and `login` issue, in seconds. Default: `3600`. */
   readonly expiresIn?: number;
 }
@@ -100,5 +127,6 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
 export const JWT_BACKEND_OPTION_NAMES: readonly string[] = Object.freeze([
   'secretKey', 'algorithm', 'algorithms', 'prefix', 'header', 'realm', 'usernameField', 'issuer',
   'audience', 'subject', 'clockTolerance', 'maxAge', 'requiredClaims', 'scopesClaim', 'clock',
-  'retrieveUser', 'isRevoked', 'signingKey', 'expiresIn',
+  'retrieveUser', 'isRevoked', 'signingKey', 'expiresIn', 'jwksUri', 'keySetFetch', 'allowWeakKeys',
+  'signingKeyId',
 ]);

@@ -4,7 +4,10 @@ import { extractToken } from '../core/bearer';
 import type { Challenge } from '../core/challenge';
 import { scopesFromPayload } from '../core/scopes';
 import { sendCredentialResponse, type TokenResponseBody } from '../core/token-response';
-import { AuthCredentials } from '../credentials';
+import { isThenable } from '../core/thenable';
+import { AuthCredentials, type TokenPayload } from '../credentials';
+import { publicJwk } from '../jwks/publish';
+import type { JsonWebKeySet } from '../jwks/static-key-set';
 import type { BaseUser } from '../user';
 import { JWT_BACKEND_OPTION_NAMES, type JWTAuthenticationBackendOptions } from './jwt-backend-options';
 import { JWTUser } from './jwt-user';
@@ -67,7 +70,8 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   /**
    * Returns `null` when the request has no credentials in this backend's scheme, the user and
    * credentials when the token verifies, and throws `InvalidRequestError`/`InvalidTokenError`
-   * otherwise. Answers synchronously unless `isRevoked` or `retrieveUser` is set.
+   * otherwise. Answers synchronously unless `isRevoked` or `retrieveUser` is set or a remote key
+   * set has to be fetched.
    */
   authenticate(req: IncomingMessage): AuthResult<TUser> | null | Promise<AuthResult<TUser>> {
     const { headerName, scheme, challenge } = this.settings;
@@ -75,10 +79,17 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
     return token === null ? null : this.authenticateToken(token, req);
   }
 
+
   /** Verifies a token found in the request and builds the result, running the user hooks. */
   protected authenticateToken(token: string, req: IncomingMessage): AuthResult<TUser> | Promise<AuthResult<TUser>> {
-    const { verify, scopeClaims, usernameField, retrieveUser, isRevoked, challenge } = this.settings;
-    const payload = verify(token);
+    const payload = this.settings.verify(token);
+    return isThenable<TokenPayload>(payload)
+      ? Promise.resolve(payload).then((verified) => this.buildResult(token, verified, req))
+      : this.buildResult(token, payload, req);
+  }
+
+  private buildResult(token: string, payload: TokenPayload, req: IncomingMessage): AuthResult<TUser> | Promise<AuthResult<TUser>> {
+    const { scopeClaims, usernameField, retrieveUser, isRevoked, challenge } = this.settings;
     const credentials = new AuthCredentials(['authenticated', ...scopesFromPayload(payload, scopeClaims)], { token, payload });
     const defaultUser = (): JWTUser => new JWTUser(payload, token, usernameField);
     if (retrieveUser === undefined && isRevoked === undefined) {
@@ -86,6 +97,26 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
       return { user: defaultUser() as unknown as TUser, credentials };
     }
     return resolveUser(this.settings, payload, req, credentials, challenge, defaultUser) as Promise<AuthResult<TUser>>;
+  }
+
+  /**
+   * The backend's public keys as a JSON Web Key Set (RFC 7517 §5), to publish so that other
+   * services can verify its tokens: every key in `secretKey`, each with `kid` (an RFC 7638
+   * thumbprint for a single key), `use: 'sig'` and, when it serves one algorithm, `alg`. Private
+   * members are never included. During a rotation, list the old public keys in `secretKey` (a
+   * `kid` map) until their tokens expire. Throws a `TypeError` for an HMAC backend (a secret is
+   * never published) and for a backend that verifies a remote key set (not its own keys).
+   *
+   * @example
+   * ```ts
+   * app.get('/.well-known/jwks.json', (req, res) => res.json(backend.jwks()));
+   * ```
+   */
+  jwks(): JsonWebKeySet {
+    if (this.settings.remoteKeys) throw new TypeError('jwks(): this backend verifies a remote key set; it has no keys of its own to publish.');
+    const entries = this.settings.keys.entries();
+    if (entries.some((entry) => entry.key.type !== 'public')) throw new TypeError('jwks(): an HMAC backend has no public keys; its secret is never published.');
+    return { keys: entries.map(publicJwk) };
   }
 
   /**
@@ -142,7 +173,7 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   protected issue(claimsOrSubject: ClaimsOrSubject, options: CreateTokenOptions): IssuedToken {
     const { sign } = this.settings;
     if (sign === undefined) {
-      throw new TypeError('createToken: this backend verifies with a public key; give it "signingKey" (the private key) to issue tokens.');
+      throw new TypeError('createToken: this backend cannot sign: give it "signingKey" (the private key), or "signingKeyId" for a kid map of secrets; a remote key set never signs.');
     }
     const claims = typeof claimsOrSubject === 'string' ? { sub: claimsOrSubject } : claimsOrSubject;
     return sign(claims, options.expiresIn);

@@ -1,12 +1,19 @@
 import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
-import { type Algorithm, keyFamily, requiredCurve } from './algorithms';
+import { type Algorithm, hashOf, keyFamily, requiredCurve } from './algorithms';
 
-/** Key material a backend accepts: an HMAC secret, or a public key as PEM or `KeyObject`. */
+/** Key material for verifying: an HMAC secret, or a public key as PEM or `KeyObject`. */
 export type KeyInput = string | Buffer | KeyObject;
+
+/** Key material for signing: a private key as PEM or `KeyObject`. */
+export type SigningKeyInput = string | Buffer | KeyObject;
+
+/** The smallest RSA modulus accepted without `allowWeakKeys` (RFC 7518 §3.3), in bits. */
+export const MIN_RSA_BITS = 2048;
 
 const PEM = /-----BEGIN [A-Z0-9 ]+-----/;
 
-function isKeyObject(value: unknown): value is KeyObject {
+/** Whether a value is a Node `KeyObject`. */
+export function isKeyObject(value: unknown): value is KeyObject {
   return typeof value === 'object' && value !== null && typeof (value as KeyObject).type === 'string'
     && typeof (value as KeyObject).export === 'function';
 }
@@ -19,7 +26,7 @@ function secretKey(owner: string, key: KeyInput): KeyObject {
   const bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
   // A PEM given as an HMAC secret is the setting of the RS256→HS256 confusion attack.
   if (PEM.test(bytes.toString('latin1'))) {
-    throw new TypeError(`${owner}: "secretKey" looks like a PEM key; use an RS/PS/ES "algorithm" with it, or a plain secret for HS*.`);
+    throw new TypeError(`${owner}: "secretKey" looks like a PEM key; use an RS/PS/ES/EdDSA "algorithm" with it, or a plain secret for HS*.`);
   }
   if (bytes.length === 0) throw new TypeError(`${owner}: "secretKey" must not be empty.`);
   return createSecretKey(bytes);
@@ -27,29 +34,66 @@ function secretKey(owner: string, key: KeyInput): KeyObject {
 
 function publicKey(owner: string, key: KeyInput): KeyObject {
   if (isKeyObject(key)) {
-    if (key.type === 'secret') throw new TypeError(`${owner}: RS/PS/ES algorithms need a public key, not a secret key.`);
+    if (key.type === 'secret') throw new TypeError(`${owner}: RS/PS/ES/EdDSA algorithms need a public key, not a secret key.`);
     return key.type === 'private' ? createPublicKey(key) : key;
   }
   try {
     return createPublicKey(key);
   } catch (cause) {
-    throw new TypeError(`${owner}: "secretKey" is not a PEM public key, certificate or private key, as RS/PS/ES algorithms need.`, { cause });
+    throw new TypeError(`${owner}: "secretKey" is not a PEM public key, certificate or private key, as RS/PS/ES/EdDSA algorithms need.`, { cause });
   }
 }
 
-function checkFits(owner: string, key: KeyObject, algorithm: Algorithm): void {
+/**
+ * Says why `key` cannot verify `algorithm`, or `undefined` when it can: the key type and curve
+ * must fit (an RSA-PSS key must also use the algorithm's hash), and unless `allowWeakKeys`, an
+ * RSA modulus must have at least 2048 bits and an HMAC secret at least as many bytes as the
+ * hash output (RFC 7518 §3.2, §3.3).
+ *
+ * @example
+ * ```ts
+ * describeMisfit(rsaPublicKey, 'ES256', false); // 'ES256 needs an EC key on curve prime256v1'
+ * ```
+ */
+export function describeMisfit(key: KeyObject, algorithm: Algorithm, allowWeakKeys: boolean): string | undefined {
   const family = keyFamily(algorithm);
-  if (family === 'hmac') return;
   const type = key.asymmetricKeyType;
-  if (family === 'rsa' && type !== 'rsa' && !(type === 'rsa-pss' && algorithm.startsWith('PS'))) {
-    throw new TypeError(`${owner}: ${algorithm} needs an RSA key, but "secretKey" is a ${String(type)} key.`);
+  const details = key.asymmetricKeyDetails;
+  if (family === 'hmac') {
+    if (key.type !== 'secret') return `${algorithm} needs a secret key`;
+    const minimum = Number(algorithm.slice(2)) / 8;
+    if (!allowWeakKeys && (key.symmetricKeySize ?? 0) < minimum) {
+      return `${algorithm} needs a secret of at least ${minimum} bytes (RFC 7518 §3.2); pass allowWeakKeys: true only for legacy systems`;
+    }
+    return undefined;
+  }
+  if (key.type !== 'public') return `${algorithm} needs a public key`;
+  if (family === 'rsa') {
+    if (type !== 'rsa' && !(type === 'rsa-pss' && algorithm.startsWith('PS'))) return `${algorithm} needs an RSA key, not ${String(type)}`;
+    if (type === 'rsa-pss' && details?.hashAlgorithm !== undefined && details.hashAlgorithm !== hashOf(algorithm)) {
+      return `${algorithm} cannot use an RSA-PSS key restricted to ${details.hashAlgorithm}`;
+    }
+    if (!allowWeakKeys && (details?.modulusLength ?? 0) < MIN_RSA_BITS) {
+      return `${algorithm} needs an RSA key of at least ${MIN_RSA_BITS} bits; pass allowWeakKeys: true only for legacy systems`;
+    }
+    return undefined;
   }
   if (family === 'ec') {
     const curve = requiredCurve(algorithm);
-    if (type !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== curve) {
-      throw new TypeError(`${owner}: ${algorithm} needs an EC key on curve ${String(curve)}.`);
-    }
+    return type === 'ec' && details?.namedCurve === curve ? undefined : `${algorithm} needs an EC key on curve ${String(curve)}`;
   }
+  return type === 'ed25519' || type === 'ed448' ? undefined : `EdDSA needs an Ed25519 or Ed448 key, not ${String(type)}`;
+}
+
+/**
+ * Converts key material into a `KeyObject`: a secret for HMAC, else a public key (a private key
+ * is reduced to its public half). Fit to an algorithm is checked separately.
+ */
+export function toKeyObject(owner: string, key: KeyInput, hmac: boolean): KeyObject {
+  if (typeof key !== 'string' && !Buffer.isBuffer(key) && !isKeyObject(key)) {
+    throw new TypeError(`${owner}: "secretKey" must be a string, a Buffer or a KeyObject.`);
+  }
+  return hmac ? secretKey(owner, key) : publicKey(owner, key);
 }
 
 /**
@@ -59,24 +103,28 @@ function checkFits(owner: string, key: KeyObject, algorithm: Algorithm): void {
  *
  * @example
  * ```ts
- * const key = toVerificationKey('MyApp', process.env.JWT_SECRET!, ['HS256']);
+ * const key = toVerificationKey('MyApp', process.env.JWT_SECRET!, ['HS256'], false);
  * ```
  */
-export function toVerificationKey(owner: string, key: KeyInput, algorithms: readonly Algorithm[]): KeyObject {
-  if (typeof key !== 'string' && !Buffer.isBuffer(key) && !isKeyObject(key)) {
-    throw new TypeError(`${owner}: "secretKey" must be a string, a Buffer or a KeyObject.`);
+export function toVerificationKey(owner: string, key: KeyInput, algorithms: readonly Algorithm[], allowWeakKeys: boolean): KeyObject {
+  const object = toKeyObject(owner, key, keyFamily(algorithms[0]) === 'hmac');
+  for (const algorithm of algorithms) {
+    const misfit = describeMisfit(object, algorithm, allowWeakKeys);
+    if (misfit !== undefined) throw new TypeError(`${owner}: ${misfit}.`);
   }
+  return object;
+}
+
+/**
+ * Throws a `TypeError` when `algorithms` mixes HMAC and asymmetric algorithms, which no one key
+ * (or key set) can serve.
+ */
+export function checkOneKeyKind(owner: string, algorithms: readonly Algorithm[]): void {
   const families = new Set(algorithms.map(keyFamily));
   if (families.has('hmac') && families.size > 1) {
     throw new TypeError(`${owner}: "algorithms" mixes HMAC and asymmetric algorithms; one backend verifies with one kind of key.`);
   }
-  const object = families.has('hmac') ? secretKey(owner, key) : publicKey(owner, key);
-  for (const algorithm of algorithms) checkFits(owner, object, algorithm);
-  return object;
 }
-
-/** Key material for signing: a private key as PEM or `KeyObject`. */
-export type SigningKeyInput = string | Buffer | KeyObject;
 
 /**
  * Turns the `signingKey` of an asymmetric backend into a private `KeyObject`, once, and checks
@@ -87,7 +135,7 @@ export type SigningKeyInput = string | Buffer | KeyObject;
  * const privateKey = toSigningKey('MyApp', fs.readFileSync('private.pem'), publicKey);
  * ```
  */
-export function toSigningKey(owner: string, signingKey: SigningKeyInput, verificationKey: KeyObject): KeyObject {
+export function toSigningKey(owner: string, signingKey: SigningKeyInput, verificationKeys: readonly KeyObject[]): KeyObject {
   let key: KeyObject;
   try {
     key = isKeyObject(signingKey) ? signingKey : createPrivateKey(signingKey);
@@ -96,8 +144,9 @@ export function toSigningKey(owner: string, signingKey: SigningKeyInput, verific
   }
   if (key.type !== 'private') throw new TypeError(`${owner}: "signingKey" must be a private key.`);
   const spki = (object: KeyObject): Buffer => object.export({ type: 'spki', format: 'der' });
-  if (!spki(createPublicKey(key)).equals(spki(verificationKey))) {
-    throw new TypeError(`${owner}: "signingKey" is not the private half of "secretKey".`);
+  const own = spki(createPublicKey(key));
+  if (!verificationKeys.some((candidate) => candidate.type === 'public' && spki(candidate).equals(own))) {
+    throw new TypeError(`${owner}: "signingKey" is not the private half of a key in "secretKey".`);
   }
   return key;
 }

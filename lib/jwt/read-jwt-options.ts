@@ -4,9 +4,12 @@ import { checkNumber, rejectUnknownOptions } from '../core/options';
 import { DEFAULT_SCOPE_CLAIMS } from '../core/scopes';
 import type { TokenPayload } from '../credentials';
 import type { BaseUser } from '../user';
-import { type Algorithm, isAlgorithm, keyFamily } from './algorithms';
+import { createPublicKey } from 'node:crypto';
+import type { KeyResolver } from '../jwks/key-resolver';
+import { type Algorithm, isAlgorithm } from './algorithms';
 import type { JWTAuthenticationBackendOptions } from './jwt-backend-options';
-import { toSigningKey, toVerificationKey } from './keys';
+import { describeMisfit } from './keys';
+import { readKeyOptions } from './read-key-options';
 import { createJwtSigner, type JwtSigner } from './sign';
 import { createJwtVerifier, type JwtVerifier } from './verify';
 
@@ -20,7 +23,11 @@ export interface JwtSettings<TUser extends BaseUser> {
   readonly usernameField: string;
   readonly scopeClaims: readonly string[];
   readonly verify: JwtVerifier;
-  /** `undefined` for an asymmetric backend without `signingKey`. */
+  /** The verification keys. */
+  readonly keys: KeyResolver;
+  /** Whether the keys are an identity provider's remote key set. */
+  readonly remoteKeys: boolean;
+  /** `undefined` for a backend that cannot sign (asymmetric without `signingKey`, remote, HMAC kid map without `signingKeyId`). */
   readonly sign: JwtSigner | undefined;
   readonly retrieveUser?: (payload: TokenPayload, req: IncomingMessage) => TUser | null | undefined | Promise<TUser | null | undefined>;
   readonly isRevoked?: (payload: TokenPayload, req: IncomingMessage) => boolean | Promise<boolean>;
@@ -61,11 +68,13 @@ function readAlgorithms(owner: string, options: JWTAuthenticationBackendOptions<
   if (options.algorithm !== undefined && options.algorithms !== undefined) {
     throw new TypeError(`${owner}: give "algorithm" or "algorithms", not both.`);
   }
-  const list: unknown[] = options.algorithms !== undefined ? [...options.algorithms] : [options.algorithm ?? 'HS256'];
+  // A remote key set cannot hold HMAC secrets, so its default is the common RS256.
+  const remote = options.secretKey === undefined;
+  const list: unknown[] = options.algorithms !== undefined ? [...options.algorithms] : [options.algorithm ?? (remote ? 'RS256' : 'HS256')];
   if (list.length === 0) throw new TypeError(`${owner}: "algorithms" must not be empty.`);
   for (const name of list) {
     if (!isAlgorithm(name)) {
-      throw new TypeError(`${owner}: algorithm ${JSON.stringify(name)} is not supported; use HS/RS/PS/ES 256/384/512 ("none" is never allowed).`);
+      throw new TypeError(`${owner}: algorithm ${JSON.stringify(name)} is not supported; use HS/RS/PS/ES 256/384/512 or EdDSA ("none" is never allowed).`);
     }
   }
   return Object.freeze([...new Set(list as Algorithm[])]);
@@ -107,7 +116,6 @@ export function readJwtOptions<TUser extends BaseUser>(
     throw new TypeError(`${owner}: pass an options object, e.g. { secretKey: process.env.JWT_SECRET }.`);
   }
   rejectUnknownOptions(owner, options, knownOptions);
-  if (options.secretKey === undefined) throw new TypeError(`${owner}: "secretKey" is required.`);
   checkNumber(owner, 'clockTolerance', options.clockTolerance, 0);
   checkNumber(owner, 'maxAge', options.maxAge, 1);
   checkNumber(owner, 'expiresIn', options.expiresIn, 1);
@@ -125,21 +133,19 @@ export function readJwtOptions<TUser extends BaseUser>(
   const challenge: Challenge = Object.freeze({ scheme: prefix, realm });
   const issuer = readIssuer(owner, options.issuer);
   const audience = readAudience(owner, options.audience);
-  const key = toVerificationKey(owner, options.secretKey, algorithms);
-  const hmac = keyFamily(algorithms[0]) === 'hmac';
-  if (hmac && options.signingKey !== undefined) {
-    throw new TypeError(`${owner}: "signingKey" is for RS/PS/ES algorithms; HMAC backends sign with "secretKey".`);
-  }
-  const signingKey = hmac ? key : options.signingKey === undefined ? undefined : toSigningKey(owner, options.signingKey, key);
+  const keySettings = readKeyOptions(owner, options as JWTAuthenticationBackendOptions<BaseUser>, algorithms, clock, challenge);
   const scopesClaim = options.scopesClaim === undefined ? undefined : check.text('scopesClaim', options.scopesClaim, '');
+  const { signingKey, signingKeyId } = keySettings;
   return {
     challenge,
+    keys: keySettings.keys,
+    remoteKeys: keySettings.remote,
     headerName: check.httpToken('header', options.header, 'authorization').toLowerCase(),
     scheme: prefix.toLowerCase(),
     usernameField: check.text('usernameField', options.usernameField, 'username'),
     scopeClaims: scopesClaim === undefined ? DEFAULT_SCOPE_CLAIMS : Object.freeze([scopesClaim]),
     verify: createJwtVerifier({
-      key,
+      keys: keySettings.keys,
       algorithms,
       issuer,
       audience,
@@ -152,11 +158,14 @@ export function readJwtOptions<TUser extends BaseUser>(
     }),
     sign: signingKey === undefined ? undefined : createJwtSigner({
       key: signingKey,
-      algorithm: algorithms[0],
+      kid: signingKeyId,
+      // The first allowed algorithm the signing key can produce (e.g. EdDSA in ['RS256', 'EdDSA']).
+      algorithm: algorithms.find((algorithm) => describeMisfit(signingKey.type === 'private' ? createPublicKey(signingKey) : signingKey, algorithm, true) === undefined) ?? algorithms[0],
       issuer: typeof issuer === 'string' ? issuer : undefined,
       audience: typeof audience === 'string' ? audience : undefined,
       expiresIn: options.expiresIn ?? 3600,
       clock,
+      allowWeakKeys: options.allowWeakKeys === true,
     }),
     retrieveUser: check.optionalFunction('retrieveUser', options.retrieveUser, '(payload, req) returning the user or null'),
     isRevoked: check.optionalFunction('isRevoked', options.isRevoked, '(payload, req) returning a boolean'),

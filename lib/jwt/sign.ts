@@ -1,4 +1,4 @@
-import { type KeyObject, randomUUID } from 'node:crypto';
+import { type KeyObject, randomUUID, sign as cryptoSign } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
 import type { TokenPayload } from '../credentials';
 import type { Algorithm } from './algorithms';
@@ -8,6 +8,8 @@ export interface SignerSettings {
   /** The HMAC secret, or the private key of an asymmetric algorithm. */
   readonly key: KeyObject;
   readonly algorithm: Algorithm;
+  /** The `kid` header of issued tokens; none when `undefined`. */
+  readonly kid?: string;
   /** Set as `iss` when the backend accepts exactly one issuer. */
   readonly issuer?: string;
   /** Set as `aud` when the backend accepts exactly one audience string. */
@@ -16,6 +18,8 @@ export interface SignerSettings {
   readonly expiresIn: number;
   /** Milliseconds since the epoch, like `Date.now`. */
   readonly clock: () => number;
+  /** Whether RSA keys under 2048 bits may sign (the backend's `allowWeakKeys`). */
+  readonly allowWeakKeys: boolean;
 }
 
 /** A token just issued, with what a token response needs to say about it. */
@@ -33,9 +37,22 @@ export type JwtSigner = (claims: Readonly<Record<string, unknown>>, expiresIn?: 
 // token that never expires, or reuse a `jti` that revocation lists rely on being unique.
 const RESERVED = ['iat', 'exp', 'jti'] as const;
 
+const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+function signPayload(payload: Record<string, unknown>, settings: SignerSettings): string {
+  const { key, algorithm, kid, allowWeakKeys } = settings;
+  if (algorithm !== 'EdDSA') {
+    return jsonwebtoken.sign(payload, key, { algorithm, allowInsecureKeySizes: allowWeakKeys, ...(kid === undefined ? {} : { keyid: kid }) });
+  }
+  // jsonwebtoken cannot sign EdDSA: RFC 8037 §3.1, the signature over the ASCII signing input.
+  const input = `${base64url({ alg: 'EdDSA', typ: 'JWT', ...(kid === undefined ? {} : { kid }) })}.${base64url(payload)}`;
+  return `${input}.${cryptoSign(null, Buffer.from(input), key).toString('base64url')}`;
+}
+
 /**
  * Builds the signer of a backend. Every token gets `iat`, `exp` and a random `jti`, and the
- * backend's single `iss`/`aud`, so what a backend issues it also accepts.
+ * backend's single `iss`/`aud`, so what a backend issues it also accepts; `kid` goes into the
+ * header when the backend has one.
  *
  * @example
  * ```ts
@@ -44,7 +61,7 @@ const RESERVED = ['iat', 'exp', 'jti'] as const;
  * ```
  */
 export function createJwtSigner(settings: SignerSettings): JwtSigner {
-  const { key, algorithm, issuer, audience, clock } = settings;
+  const { issuer, audience, clock } = settings;
   return function signJwt(claims, expiresIn = settings.expiresIn) {
     if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
       throw new TypeError('createToken: "claims" must be an object of claims, e.g. { sub: user.id }.');
@@ -65,7 +82,6 @@ export function createJwtSigner(settings: SignerSettings): JwtSigner {
       exp: iat + expiresIn,
       jti: randomUUID(),
     };
-    const token = jsonwebtoken.sign(payload, key, { algorithm });
-    return { token, payload: Object.freeze(payload), expiresIn };
+    return { token: signPayload(payload, settings), payload: Object.freeze(payload), expiresIn };
   };
 }

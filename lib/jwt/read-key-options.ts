@@ -1,0 +1,132 @@
+import type { KeyObject } from 'node:crypto';
+import type { Challenge } from '../core/challenge';
+import { checkNumber, rejectUnknownOptions } from '../core/options';
+import { isFetchableUrl } from '../jwks/fetch-json';
+import { keyEntry, type KeyEntry } from '../jwks/key-entry';
+import type { KeyResolver } from '../jwks/key-resolver';
+import { jwkThumbprint } from '../jwks/publish';
+import { RemoteKeySet, type RemoteKeySetOptions } from '../jwks/remote-key-set';
+import { isJsonWebKeySet, isKeyMap, SingleKey, StaticKeySet, staticEntries } from '../jwks/static-key-set';
+import type { BaseUser } from '../user';
+import { type Algorithm, keyFamily } from './algorithms';
+import type { JWTAuthenticationBackendOptions } from './jwt-backend-options';
+import { checkOneKeyKind, toSigningKey, toVerificationKey } from './keys';
+
+/** What a backend verifies and signs with, read from its key options. */
+export interface KeySettings {
+  readonly keys: KeyResolver;
+  /** Whether the keys come from a remote key set (so the backend has nothing of its own to publish). */
+  readonly remote: boolean;
+  /** The key tokens are signed with, or `undefined` when the backend cannot sign. */
+  readonly signingKey: KeyObject | undefined;
+  /** The `kid` header of issued tokens. */
+  readonly signingKeyId: string | undefined;
+}
+
+const REMOTE_OPTION_NAMES = ['timeoutMs', 'cooldownMs', 'maxAgeMs', 'maxBytes'] as const;
+
+function readRemoteOptions(owner: string, value: RemoteKeySetOptions | undefined): Required<RemoteKeySetOptions> {
+  if (value !== undefined && (typeof value !== 'object' || value === null)) throw new TypeError(`${owner}: "keySetFetch" must be an object.`);
+  const options = value ?? {};
+  rejectUnknownOptions(`${owner} keySetFetch`, options, REMOTE_OPTION_NAMES);
+  for (const name of REMOTE_OPTION_NAMES) checkNumber(owner, `keySetFetch.${name}`, options[name], 1);
+  return {
+    timeoutMs: options.timeoutMs ?? 5000,
+    cooldownMs: options.cooldownMs ?? 30_000,
+    maxAgeMs: options.maxAgeMs ?? 600_000,
+    maxBytes: options.maxBytes ?? 1_048_576,
+  };
+}
+
+function readRemoteKeys(
+  owner: string,
+  options: JWTAuthenticationBackendOptions<BaseUser>,
+  algorithms: readonly Algorithm[],
+  allowWeakKeys: boolean,
+  clock: () => number,
+  challenge: Challenge,
+): KeyResolver {
+  // A key set published for everyone to read cannot hold an HMAC secret: an HS token checked
+  // against it is the algorithm-confusion attack.
+  if (algorithms.some((algorithm) => keyFamily(algorithm) === 'hmac')) {
+    throw new TypeError(`${owner}: remote key sets only allow RS/PS/ES/EdDSA algorithms.`);
+  }
+  const { jwksUri, issuer } = options;
+  if (jwksUri !== undefined && (typeof jwksUri !== 'string' || !isFetchableUrl(jwksUri))) {
+    throw new TypeError(`${owner}: "jwksUri" must be an HTTPS URL (plain HTTP only to localhost).`);
+  }
+  if (jwksUri === undefined && (typeof issuer !== 'string' || !isFetchableUrl(issuer))) {
+    throw new TypeError(`${owner}: give "secretKey", "jwksUri", or a single HTTPS "issuer" for OpenID Connect discovery.`);
+  }
+  return new RemoteKeySet({
+    ...readRemoteOptions(owner, options.keySetFetch),
+    source: jwksUri !== undefined ? { jwksUri } : { issuer: issuer as string },
+    algorithms,
+    allowWeakKeys,
+    clock,
+    challenge,
+  });
+}
+
+function staticKeys(owner: string, options: JWTAuthenticationBackendOptions<BaseUser>, algorithms: readonly Algorithm[], allowWeakKeys: boolean, challenge: Challenge): KeyResolver {
+  const { secretKey } = options;
+  if (isJsonWebKeySet(secretKey) || isKeyMap(secretKey)) {
+    return new StaticKeySet(Object.freeze(staticEntries(owner, secretKey, algorithms, allowWeakKeys)), challenge);
+  }
+  const key = toVerificationKey(owner, secretKey as Exclude<typeof secretKey, undefined>, algorithms, allowWeakKeys);
+  const kid = key.type === 'public' ? jwkThumbprint(key) : undefined;
+  return new SingleKey(keyEntry(kid, key, algorithms, allowWeakKeys), challenge);
+}
+
+function readSigning(owner: string, options: JWTAuthenticationBackendOptions<BaseUser>, entries: readonly KeyEntry[], hmac: boolean): Pick<KeySettings, 'signingKey' | 'signingKeyId'> {
+  const { signingKey, signingKeyId } = options;
+  if (signingKeyId !== undefined && (typeof signingKeyId !== 'string' || signingKeyId === '')) {
+    throw new TypeError(`${owner}: "signingKeyId" must be a non-empty string.`);
+  }
+  if (hmac) {
+    if (signingKey !== undefined) throw new TypeError(`${owner}: "signingKey" is for asymmetric algorithms; HMAC backends sign with "secretKey".`);
+    if (entries.length === 1 && entries[0].kid === undefined) return { signingKey: entries[0].key, signingKeyId };
+    // A kid map of secrets: the kid names the secret to sign with.
+    if (signingKeyId === undefined) return { signingKey: undefined, signingKeyId: undefined };
+    const entry = entries.find((candidate) => candidate.kid === signingKeyId);
+    if (entry === undefined) throw new TypeError(`${owner}: "signingKeyId" names no key in "secretKey".`);
+    return { signingKey: entry.key, signingKeyId };
+  }
+  if (signingKey === undefined) {
+    if (signingKeyId !== undefined) throw new TypeError(`${owner}: "signingKeyId" needs "signingKey".`);
+    return { signingKey: undefined, signingKeyId: undefined };
+  }
+  const key = toSigningKey(owner, signingKey, entries.map((entry) => entry.key));
+  const publicHalf = entries.find((entry) => jwkThumbprint(entry.key) === jwkThumbprint(key));
+  return { signingKey: key, signingKeyId: signingKeyId ?? publicHalf?.kid };
+}
+
+/**
+ * Reads the key options of a JWT backend (`secretKey` in its three shapes, `jwksUri`, OpenID
+ * Connect discovery, `signingKey`, `signingKeyId`, `allowWeakKeys`, `keySetFetch`) once, at
+ * construction, throwing a `TypeError` for every mistake.
+ *
+ * @example
+ * ```ts
+ * const { keys, signingKey } = readKeyOptions('MyApp', options, ['RS256'], Date.now, challenge);
+ * ```
+ */
+export function readKeyOptions(
+  owner: string,
+  options: JWTAuthenticationBackendOptions<BaseUser>,
+  algorithms: readonly Algorithm[],
+  clock: () => number,
+  challenge: Challenge,
+): KeySettings {
+  const { allowWeakKeys = false } = options;
+  if (typeof allowWeakKeys !== 'boolean') throw new TypeError(`${owner}: "allowWeakKeys" must be true or false.`);
+  if (options.secretKey !== undefined && options.jwksUri !== undefined) throw new TypeError(`${owner}: give "secretKey" or "jwksUri", not both.`);
+  checkOneKeyKind(owner, algorithms);
+  if (options.secretKey === undefined) {
+    if (options.signingKey !== undefined) throw new TypeError(`${owner}: a backend that verifies a remote key set cannot sign; "signingKey" needs "secretKey".`);
+    return { keys: readRemoteKeys(owner, options, algorithms, allowWeakKeys, clock, challenge), remote: true, signingKey: undefined, signingKeyId: undefined };
+  }
+  const keys = staticKeys(owner, options, algorithms, allowWeakKeys, challenge);
+  const hmac = keyFamily(algorithms[0]) === 'hmac';
+  return { keys, remote: false, ...readSigning(owner, options, keys.entries(), hmac) };
+}
