@@ -1,15 +1,29 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { authenticationMiddleware, JWTCookieAuthenticationBackend } from '../lib';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { authenticationMiddleware, jwksHandler, type JWTAuthenticationBackendOptions, JWTCookieAuthenticationBackend } from '../lib';
 import { ApiKeyBackend } from './api-key-backend';
 import { apiRoutes } from './api-routes';
 import { browserRoutes } from './browser-routes';
 import { TOKEN_LIFETIME_SEC } from './tokens';
 import { type DemoAccount, findAccount } from './users';
 
+/** How the demo signs its tokens: a shared HMAC secret, or an Ed25519 key pair whose public half it publishes. */
+export type DemoSigning =
+  | { readonly algorithm: 'HS256'; readonly secret: string }
+  | { readonly algorithm: 'EdDSA'; readonly privateKey: KeyObject };
+
+function keyOptions(signing: DemoSigning): Pick<JWTAuthenticationBackendOptions, 'secretKey' | 'algorithm' | 'signingKey'> {
+  if (signing.algorithm === 'HS256') return { secretKey: signing.secret, algorithm: 'HS256' };
+  return { secretKey: createPublicKey(signing.privateKey), algorithm: 'EdDSA', signingKey: signing.privateKey };
+}
+
 /** Options of {@link createDemoApp}. */
 export interface DemoAppOptions {
-  /** The HS256 secret tokens are signed and verified with. Required. */
-  readonly secret: string;
+  /**
+   * How tokens are signed: `{ algorithm: 'HS256', secret }`, or `{ algorithm: 'EdDSA', privateKey }`
+   * (an Ed25519 key; the app then publishes its public key at `/.well-known/jwks.json`).
+   */
+  readonly signing: DemoSigning;
   /** The clock, in milliseconds since the epoch. Default: `Date.now`. */
   readonly clock?: () => number;
   /** Whether the session cookie is `Secure` (HTTPS only). Default: `false`, for plain-HTTP trials. */
@@ -22,14 +36,15 @@ export interface DemoAppOptions {
  * The demo application. The JSON API (`POST /login`, `GET /`, `GET /me`, `GET /admin`,
  * `POST /revoke`) uses bearer tokens; the browser pages (`GET /login`, `POST /session`,
  * `GET /profile`, `POST /notes`, `POST /logout`) use the same backend through its cookie;
- * `GET /service/status` takes the `X-API-Key` of a second backend.
+ * `GET /service/status` takes the `X-API-Key` of a second backend. In EdDSA mode it also serves
+ * its public key set at `GET /.well-known/jwks.json`.
  */
-export function createDemoApp({ secret, clock = Date.now, secureCookies = false, apiKey }: DemoAppOptions): Express {
+export function createDemoApp({ signing, clock = Date.now, secureCookies = false, apiKey }: DemoAppOptions): Express {
   // Revoked token ids; a real application keeps them (until the tokens expire) in its database.
   const revokedTokenIds = new Set<string>();
   // One JWT backend serves both the API and the pages: the Authorization header first, then the cookie.
   const backend = new JWTCookieAuthenticationBackend<DemoAccount>({
-    secretKey: secret,
+    ...keyOptions(signing),
     clock,
     expiresIn: TOKEN_LIFETIME_SEC,
     secure: secureCookies,
@@ -40,6 +55,7 @@ export function createDemoApp({ secret, clock = Date.now, secureCookies = false,
   app.disable('x-powered-by');
   // Logging in and out must work with a stale or foreign token still around.
   app.use(authenticationMiddleware([backend, new ApiKeyBackend(apiKey)], { exclude: ['/login', '/session', '/logout'] }));
+  if (signing.algorithm === 'EdDSA') app.get('/.well-known/jwks.json', jwksHandler(backend));
   app.use(apiRoutes(backend, revokedTokenIds));
   app.use(browserRoutes(backend));
 

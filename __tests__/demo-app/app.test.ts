@@ -3,7 +3,7 @@ import { createDemoApp } from '../../demo-app/app';
 import { JWTAuthenticationBackend } from '../../lib';
 import { fixedClock, NOW, SECRET } from '../helpers/tokens';
 
-const app = createDemoApp({ secret: SECRET, clock: fixedClock, apiKey: 'test-api-key' });
+const app = createDemoApp({ signing: { algorithm: 'HS256', secret: SECRET }, clock: fixedClock, apiKey: 'test-api-key' });
 
 async function login(username: string, password: string): Promise<request.Response> {
   return request(app).post('/login').send({ username, password });

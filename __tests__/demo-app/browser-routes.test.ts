@@ -2,7 +2,7 @@ import request from 'supertest';
 import { createDemoApp } from '../../demo-app/app';
 import { fixedClock, SECRET } from '../helpers/tokens';
 
-const app = createDemoApp({ secret: SECRET, clock: fixedClock, apiKey: 'test-api-key' });
+const app = createDemoApp({ signing: { algorithm: 'HS256', secret: SECRET }, clock: fixedClock, apiKey: 'test-api-key' });
 
 async function sessionCookie(): Promise<string> {
   const res = await request(app).post('/session').type('form').send({ username: 'alice', password: 'alice-password', next: '/profile' });

@@ -60,4 +60,15 @@ describe('demo server (npm run demo)', () => {
       await stop(child);
     }
   });
+
+  it('signs with a new Ed25519 key and publishes it when DEMO_ALGORITHM is EdDSA', async () => {
+    const { child, url, output } = await startDemo({ DEMO_ALGORITHM: 'EdDSA', JWT_PRIVATE_KEY: '' });
+    try {
+      expect(output()).toContain('JWT_PRIVATE_KEY is not set');
+      const jwks = (await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: { crv: string }[] };
+      expect(jwks.keys.map((key) => key.crv)).toEqual(['Ed25519']);
+    } finally {
+      await stop(child);
+    }
+  });
 });
