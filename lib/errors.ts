@@ -13,7 +13,7 @@ export type AuthenticationErrorCode =
   | 'temporarily_unavailable';
 
 /** Why an {@link InvalidRequestError} was raised. */
-export type InvalidRequestReason = 'missing_token' | 'malformed_header' | 'duplicate_cookie';
+export type InvalidRequestReason = 'missing_token' | 'malformed_header' | 'duplicate_header' | 'duplicate_cookie';
 
 /** Why an {@link InvalidTokenError} was raised. */
 export type InvalidTokenReason =
@@ -26,6 +26,8 @@ export type InvalidTokenReason =
   | 'missing_claim'
   | 'unknown_key'
   | 'unknown_user'
+  | 'unsupported_extension'
+  | 'too_large'
   | 'revoked';
 
 /** Options shared by every {@link AuthenticationError} constructor. */
@@ -91,6 +93,7 @@ export abstract class AuthenticationError extends Error {
 const REQUEST_MESSAGES: Readonly<Record<InvalidRequestReason, string>> = {
   missing_token: 'The Authorization header names the scheme but carries no token.',
   malformed_header: 'The Authorization header is not a single scheme followed by a single token.',
+  duplicate_header: 'The request carries the credentials header more than once.',
   duplicate_cookie: 'The request carries the authentication cookie more than once.',
 };
 
@@ -129,6 +132,8 @@ const TOKEN_MESSAGES: Readonly<Record<InvalidTokenReason, string>> = {
   missing_claim: 'The access token lacks a required claim.',
   unknown_key: 'The access token is signed with an unknown key.',
   unknown_user: 'The access token belongs to a user that no longer exists.',
+  unsupported_extension: 'The access token requires a header extension this server does not support.',
+  too_large: 'The access token is longer than this server accepts.',
   revoked: 'The access token has been revoked.',
 };
 

@@ -143,10 +143,13 @@ describe.each(EXPRESS_VERSIONS)('JWTCookieAuthenticationBackend on %s', (_name, 
       expect(probe.handlerRan).toBe(true);
     });
 
-    it('responds 401 malformed to a 12 KiB cookie value, which fits under Node\'s header limit', async () => {
+    it('responds 401 too_large to a 12 KiB cookie value, over maxTokenLength but under Node\'s header limit', async () => {
       const { app, probe } = buildProbeApp({ expressFactory });
       const res = await request(app).get('/probe').set('Cookie', `token=${'a'.repeat(12 * 1024)}`);
-      expectRejection(res, probe, { status: 401, error: 'invalid_token', reason: 'malformed', challenge: MALFORMED });
+      expectRejection(res, probe, {
+        status: 401, error: 'invalid_token', reason: 'too_large',
+        challenge: 'Bearer realm="api", error="invalid_token", error_description="The access token is longer than this server accepts."',
+      });
     });
 
     it('answers a megabyte-long cookie with a 4xx, never a 5xx', async () => {

@@ -39,7 +39,7 @@ describe('demo app browser flow in headless Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
-    demo = await listen(createDemoApp({ secret: SECRET, apiKey: 'test-api-key' }), '127.0.0.1');
+    demo = await listen(createDemoApp({ signing: { algorithm: 'HS256', secret: SECRET }, apiKey: 'test-api-key' }), '127.0.0.1');
     crossSite = await listen(attackerApp(demo.origin), '127.0.0.2');
     sameSiteOtherOrigin = await listen(attackerApp(demo.origin), '127.0.0.1');
     browser = await launchBrowser();

@@ -38,3 +38,23 @@ export function extractToken(
   if (WHITESPACE.test(token)) throw new InvalidRequestError('malformed_header', { challenge });
   return token;
 }
+
+/**
+ * Throws `InvalidRequestError` (`duplicate_header`) when a request carries the header `name`
+ * (lower-case) more than once. Node keeps only the first `Authorization` header and drops the
+ * rest, so a second one would otherwise be ignored without a word; two sets of credentials in
+ * one request are ambiguous, and refused.
+ *
+ * @example
+ * ```ts
+ * rejectRepeatedHeader(req.rawHeaders, 'authorization', challenge);
+ * ```
+ */
+export function rejectRepeatedHeader(rawHeaders: readonly string[], name: string, challenge: Challenge): void {
+  let seen = 0;
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    if (rawHeaders[index].length === name.length && rawHeaders[index].toLowerCase() === name && ++seen > 1) {
+      throw new InvalidRequestError('duplicate_header', { challenge });
+    }
+  }
+}

@@ -121,6 +121,14 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
   readonly signingKeyId?: string;
   /** Lifetime of the tokens `createToken` and `login` issue, in seconds. Default: `3600`. */
   readonly expiresIn?: number;
+  /**
+   * The `typ` header every token must carry (explicit typing, RFC 8725 §3.11), compared
+   * case-insensitively with or without `application/`: e.g. `'at+jwt'` for RFC 9068 access
+   * tokens. `createToken` then writes it. Default: not checked (`createToken` writes `JWT`).
+   */
+  readonly type?: string;
+  /** The longest token accepted, in characters, checked before any decoding. Default: `8192`. */
+  readonly maxTokenLength?: number;
 }
 
 /** The option names {@link JWTAuthenticationBackendOptions} knows. */
@@ -128,5 +136,5 @@ export const JWT_BACKEND_OPTION_NAMES: readonly string[] = Object.freeze([
   'secretKey', 'algorithm', 'algorithms', 'prefix', 'header', 'realm', 'usernameField', 'issuer',
   'audience', 'subject', 'clockTolerance', 'maxAge', 'requiredClaims', 'scopesClaim', 'clock',
   'retrieveUser', 'isRevoked', 'signingKey', 'expiresIn', 'jwksUri', 'keySetFetch', 'allowWeakKeys',
-  'signingKeyId',
+  'signingKeyId', 'type', 'maxTokenLength',
 ]);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthenticationBackend, AuthResult } from '../backend';
-import { extractToken } from '../core/bearer';
+import { extractToken, rejectRepeatedHeader } from '../core/bearer';
 import type { Challenge } from '../core/challenge';
 import { scopesFromPayload } from '../core/scopes';
 import { sendCredentialResponse, type TokenResponseBody } from '../core/token-response';
@@ -76,7 +76,9 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   authenticate(req: IncomingMessage): AuthResult<TUser> | null | Promise<AuthResult<TUser>> {
     const { headerName, scheme, challenge } = this.settings;
     const token = extractToken(req.headers[headerName], scheme, challenge);
-    return token === null ? null : this.authenticateToken(token, req);
+    if (token === null) return null;
+    rejectRepeatedHeader(req.rawHeaders, headerName, challenge);
+    return this.authenticateToken(token, req);
   }
 
 

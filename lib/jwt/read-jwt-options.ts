@@ -8,6 +8,7 @@ import { createPublicKey } from 'node:crypto';
 import type { KeyResolver } from '../jwks/key-resolver';
 import { type Algorithm, isAlgorithm } from './algorithms';
 import type { JWTAuthenticationBackendOptions } from './jwt-backend-options';
+import { normaliseType } from './header-checks';
 import { describeMisfit } from './keys';
 import { readKeyOptions } from './read-key-options';
 import { createJwtSigner, type JwtSigner } from './sign';
@@ -134,6 +135,8 @@ export function readJwtOptions<TUser extends BaseUser>(
   const issuer = readIssuer(owner, options.issuer);
   const audience = readAudience(owner, options.audience);
   const keySettings = readKeyOptions(owner, options as JWTAuthenticationBackendOptions<BaseUser>, algorithms, clock, challenge);
+  checkNumber(owner, 'maxTokenLength', options.maxTokenLength, 16);
+  const type = options.type === undefined ? undefined : check.text('type', options.type, '');
   const scopesClaim = options.scopesClaim === undefined ? undefined : check.text('scopesClaim', options.scopesClaim, '');
   const { signingKey, signingKeyId } = keySettings;
   return {
@@ -155,10 +158,13 @@ export function readJwtOptions<TUser extends BaseUser>(
       requiredClaims: check.stringList('requiredClaims', options.requiredClaims) ?? Object.freeze(['exp']),
       clock,
       challenge,
+      type: type === undefined ? undefined : normaliseType(type),
+      maxTokenLength: options.maxTokenLength ?? 8192,
     }),
     sign: signingKey === undefined ? undefined : createJwtSigner({
       key: signingKey,
       kid: signingKeyId,
+      type,
       // The first allowed algorithm the signing key can produce (e.g. EdDSA in ['RS256', 'EdDSA']).
       algorithm: algorithms.find((algorithm) => describeMisfit(signingKey.type === 'private' ? createPublicKey(signingKey) : signingKey, algorithm, true) === undefined) ?? algorithms[0],
       issuer: typeof issuer === 'string' ? issuer : undefined,

@@ -10,6 +10,8 @@ export interface SignerSettings {
   readonly algorithm: Algorithm;
   /** The `kid` header of issued tokens; none when `undefined`. */
   readonly kid?: string;
+  /** The `typ` header of issued tokens. Default: `JWT`. */
+  readonly type?: string;
   /** Set as `iss` when the backend accepts exactly one issuer. */
   readonly issuer?: string;
   /** Set as `aud` when the backend accepts exactly one audience string. */
@@ -40,12 +42,13 @@ const RESERVED = ['iat', 'exp', 'jti'] as const;
 const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 function signPayload(payload: Record<string, unknown>, settings: SignerSettings): string {
-  const { key, algorithm, kid, allowWeakKeys } = settings;
+  const { key, algorithm, kid, allowWeakKeys, type = 'JWT' } = settings;
+  const header = { alg: algorithm, typ: type, ...(kid === undefined ? {} : { kid }) };
   if (algorithm !== 'EdDSA') {
-    return jsonwebtoken.sign(payload, key, { algorithm, allowInsecureKeySizes: allowWeakKeys, ...(kid === undefined ? {} : { keyid: kid }) });
+    return jsonwebtoken.sign(payload, key, { algorithm, allowInsecureKeySizes: allowWeakKeys, header });
   }
   // jsonwebtoken cannot sign EdDSA: RFC 8037 §3.1, the signature over the ASCII signing input.
-  const input = `${base64url({ alg: 'EdDSA', typ: 'JWT', ...(kid === undefined ? {} : { kid }) })}.${base64url(payload)}`;
+  const input = `${base64url(header)}.${base64url(payload)}`;
   return `${input}.${cryptoSign(null, Buffer.from(input), key).toString('base64url')}`;
 }
 

@@ -7,6 +7,7 @@ import type { KeyResolver } from '../jwks/key-resolver';
 import type { Algorithm } from './algorithms';
 import { checkClaims, type ClaimExpectations } from './claims';
 import { decodeJwt, type DecodedJwt } from './decode';
+import { checkCritical, checkType } from './header-checks';
 import { verifySignature } from './signature';
 import { checkTimes } from './times';
 
@@ -21,6 +22,10 @@ export interface VerifierSettings extends ClaimExpectations {
   /** Milliseconds since the epoch, like `Date.now`. */
   readonly clock: () => number;
   readonly challenge: Challenge;
+  /** The `typ` header tokens must carry, normalised; `undefined` for any. */
+  readonly type?: string;
+  /** The longest token accepted, in characters, checked before any decoding. */
+  readonly maxTokenLength: number;
 }
 
 /**
@@ -31,8 +36,9 @@ export type JwtVerifier = (token: string) => TokenPayload | Promise<TokenPayload
 
 /**
  * Builds the verifier of a backend. One path for every algorithm, in the order RFC 8725 asks:
- * shape and algorithm first (cheap, no cryptography), then the key, then the signature, and
- * only then the claims.
+ * length, shape, algorithm and critical headers first (cheap, no cryptography), then the key,
+ * then the signature, and only then the claims. Header parameters that point at keys (`jku`,
+ * `x5u`, `x5c`, `jwk`) are never read: keys come from the backend's configuration only.
  *
  * @example
  * ```ts
@@ -53,9 +59,13 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
   }
 
   return function verifyJwt(token: string): TokenPayload | Promise<TokenPayload> {
+    // Before any decoding: an attacker must not make us parse megabytes.
+    if (token.length > settings.maxTokenLength) throw new InvalidTokenError('too_large', { challenge });
     const decoded = decodeJwt(token, challenge);
     const { alg } = decoded.header;
     if (typeof alg !== 'string' || !allowed.includes(alg)) throw new InvalidTokenError('algorithm_not_allowed', { challenge });
+    checkCritical(decoded.header, challenge);
+    if (settings.type !== undefined) checkType(decoded.header, settings.type, challenge);
     const key = keys.resolve(decoded.header);
     return isThenable<KeyObject>(key) ? Promise.resolve(key).then((found) => finish(token, decoded, found)) : finish(token, decoded, key);
   };
