@@ -45,17 +45,18 @@ export function fetchJson(url: string, limits: FetchLimits): Promise<unknown> {
   if (!isFetchableUrl(url)) return Promise.reject(new Error('key set URL must be HTTPS (or HTTP to this machine)'));
   const client = url.startsWith('https:') ? https : http;
   return new Promise((resolve, reject) => {
-    const controller = new AbortController();
     let settled = false;
     const fail = (message: string): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      controller.abort();
+      // Destroying the request also ends its response; both have error listeners below.
+      request.destroy();
       reject(new Error(message));
     };
     const timer = setTimeout(() => fail(`key set fetch timed out after ${limits.timeoutMs} ms`), limits.timeoutMs);
-    const request = client.get(url, { signal: controller.signal, headers: { accept: 'application/json' } }, (response) => {
+    const request = client.get(url, { headers: { accept: 'application/json' } }, (response) => {
+      response.on('error', () => fail('key set response failed'));
       if (response.statusCode !== 200) {
         response.resume();
         fail(`key set endpoint answered ${String(response.statusCode)}`);
@@ -83,7 +84,6 @@ export function fetchJson(url: string, limits: FetchLimits): Promise<unknown> {
           reject(new Error('key set is not JSON'));
         }
       });
-      response.on('error', () => fail('key set response failed'));
     });
     request.on('error', () => fail('key set endpoint unreachable'));
   });

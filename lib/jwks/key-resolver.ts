@@ -12,4 +12,6 @@ export interface KeyResolver {
   resolve(header: Readonly<Record<string, unknown>>): KeyObject | Promise<KeyObject>;
   /** The keys known now. */
   entries(): readonly KeyEntry[];
+  /** Whether `key` is still one of the keys (a remote set may have rotated it out). */
+  trusts(key: KeyObject): boolean;
 }

@@ -57,21 +57,19 @@ export interface RemoteKeySetSettings extends FetchLimits {
  */
 export class RemoteKeySet implements KeyResolver {
   private list: readonly KeyEntry[] = [];
+  private current: ReadonlySet<KeyObject> = new Set();
   private fetchedAt = Number.NEGATIVE_INFINITY;
   private lastAttempt = Number.NEGATIVE_INFINITY;
   private lastError: unknown;
   private inflight: Promise<void> | undefined;
   private jwksUri: string | undefined;
-  /** Counts key-set changes, so caches keyed on keys can tell they are stale. */
-  generation = 0;
 
   constructor(private readonly settings: RemoteKeySetSettings) {
     if ('jwksUri' in settings.source) this.jwksUri = settings.source.jwksUri;
   }
 
   resolve(header: Readonly<Record<string, unknown>>): KeyObject | Promise<KeyObject> {
-    const now = this.settings.clock();
-    if (this.list.length > 0 && now - this.fetchedAt >= this.settings.maxAgeMs) void this.refresh(now);
+    const now = this.refreshIfStale();
     const key = this.list.length > 0 ? selectKey(this.list, header, this.settings.challenge) : undefined;
     if (key !== undefined) return key;
     if (this.inflight !== undefined) return this.inflight.then(() => this.afterFetch(header));
@@ -81,6 +79,24 @@ export class RemoteKeySet implements KeyResolver {
 
   entries(): readonly KeyEntry[] {
     return this.list;
+  }
+
+  /**
+   * Whether `key` is in the latest fetched set: a key rotated out stops vouching for cached
+   * tokens. Also keeps the set fresh when only cached tokens arrive.
+   */
+  trusts(key: KeyObject): boolean {
+    this.refreshIfStale();
+    return this.current.has(key);
+  }
+
+  /** Starts a background refresh when the keys are older than `maxAgeMs`; returns the time. */
+  private refreshIfStale(): number {
+    const now = this.settings.clock();
+    if (this.list.length > 0 && now - this.fetchedAt >= this.settings.maxAgeMs && now - this.lastAttempt >= this.settings.cooldownMs) {
+      void this.refresh(now);
+    }
+    return now;
   }
 
   private afterFetch(header: Readonly<Record<string, unknown>>): KeyObject {
@@ -102,9 +118,9 @@ export class RemoteKeySet implements KeyResolver {
     this.inflight = this.fetchEntries().then(
       (entries) => {
         this.list = entries;
+        this.current = new Set(entries.map((entry) => entry.key));
         this.fetchedAt = this.settings.clock();
         this.lastError = undefined;
-        this.generation++;
       },
       (err: unknown) => {
         this.lastError = err;

@@ -43,6 +43,11 @@ export class SingleKey implements KeyResolver {
   entries(): readonly KeyEntry[] {
     return this.list;
   }
+
+  /** Static keys never change. */
+  trusts(): boolean {
+    return true;
+  }
 }
 
 /** Several keys chosen by `kid`: an inline JWKS or a `kid` → key map. Answers synchronously. */
@@ -57,6 +62,11 @@ export class StaticKeySet implements KeyResolver {
 
   entries(): readonly KeyEntry[] {
     return this.list;
+  }
+
+  /** Static keys never change. */
+  trusts(): boolean {
+    return true;
   }
 }
 

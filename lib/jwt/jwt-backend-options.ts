@@ -129,6 +129,14 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
   readonly type?: string;
   /** The longest token accepted, in characters, checked before any decoding. Default: `8192`. */
   readonly maxTokenLength?: number;
+  /**
+   * How many verified tokens to remember (a least-recently-used cache keyed by the whole token),
+   * so a token seen before skips decoding and the signature check. Every hit still checks
+   * `exp`/`nbf`/`iat`/`maxAge` against the clock and that the verifying key is still trusted;
+   * `isRevoked` and `retrieveUser` run on every request. `0` turns it off. Default: `10000`
+   * (a few megabytes for typical tokens).
+   */
+  readonly cacheSize?: number;
 }
 
 /** The option names {@link JWTAuthenticationBackendOptions} knows. */
@@ -136,5 +144,5 @@ export const JWT_BACKEND_OPTION_NAMES: readonly string[] = Object.freeze([
   'secretKey', 'algorithm', 'algorithms', 'prefix', 'header', 'realm', 'usernameField', 'issuer',
   'audience', 'subject', 'clockTolerance', 'maxAge', 'requiredClaims', 'scopesClaim', 'clock',
   'retrieveUser', 'isRevoked', 'signingKey', 'expiresIn', 'jwksUri', 'keySetFetch', 'allowWeakKeys',
-  'signingKeyId', 'type', 'maxTokenLength',
+  'signingKeyId', 'type', 'maxTokenLength', 'cacheSize',
 ]);

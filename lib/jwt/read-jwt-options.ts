@@ -11,6 +11,7 @@ import type { JWTAuthenticationBackendOptions } from './jwt-backend-options';
 import { normaliseType } from './header-checks';
 import { describeMisfit } from './keys';
 import { readKeyOptions } from './read-key-options';
+import { TokenCache } from './token-cache';
 import { createJwtSigner, type JwtSigner } from './sign';
 import { createJwtVerifier, type JwtVerifier } from './verify';
 
@@ -136,6 +137,9 @@ export function readJwtOptions<TUser extends BaseUser>(
   const audience = readAudience(owner, options.audience);
   const keySettings = readKeyOptions(owner, options as JWTAuthenticationBackendOptions<BaseUser>, algorithms, clock, challenge);
   checkNumber(owner, 'maxTokenLength', options.maxTokenLength, 16);
+  checkNumber(owner, 'cacheSize', options.cacheSize, 0);
+  const cacheSize = options.cacheSize ?? 10_000;
+  if (!Number.isInteger(cacheSize)) throw new TypeError(`${owner}: "cacheSize" must be a whole number of entries (0 turns the cache off).`);
   const type = options.type === undefined ? undefined : check.text('type', options.type, '');
   const scopesClaim = options.scopesClaim === undefined ? undefined : check.text('scopesClaim', options.scopesClaim, '');
   const { signingKey, signingKeyId } = keySettings;
@@ -160,6 +164,7 @@ export function readJwtOptions<TUser extends BaseUser>(
       challenge,
       type: type === undefined ? undefined : normaliseType(type),
       maxTokenLength: options.maxTokenLength ?? 8192,
+      cache: cacheSize === 0 ? undefined : new TokenCache(cacheSize),
     }),
     sign: signingKey === undefined ? undefined : createJwtSigner({
       key: signingKey,

@@ -10,6 +10,7 @@ import { decodeJwt, type DecodedJwt } from './decode';
 import { checkCritical, checkType } from './header-checks';
 import { verifySignature } from './signature';
 import { checkTimes } from './times';
+import type { TokenCache } from './token-cache';
 
 /** Everything a verifier checks, already validated and normalised by the backend. */
 export interface VerifierSettings extends ClaimExpectations {
@@ -26,6 +27,8 @@ export interface VerifierSettings extends ClaimExpectations {
   readonly type?: string;
   /** The longest token accepted, in characters, checked before any decoding. */
   readonly maxTokenLength: number;
+  /** Verified tokens remembered, so a repeated token skips the signature; `undefined` for none. */
+  readonly cache?: TokenCache;
 }
 
 /**
@@ -48,19 +51,42 @@ export type JwtVerifier = (token: string) => TokenPayload | Promise<TokenPayload
  * ```
  */
 export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
-  const { keys, challenge, clock } = settings;
+  const { keys, challenge, clock, cache } = settings;
   const allowed: readonly string[] = settings.algorithms;
 
   function finish(token: string, { header, payload }: DecodedJwt, key: KeyObject): TokenPayload {
     verifySignature(token, header.alg as Algorithm, key, challenge);
     checkTimes(payload, Math.floor(clock() / 1000), settings, challenge);
     checkClaims(payload, settings, challenge);
+    cache?.set(token, { payload, key });
     return payload;
+  }
+
+  // A token verified before skips decoding and the signature, never the decision: its times
+  // are checked against the clock on every hit (so an entry never outlives `exp`, and `nbf`
+  // and `maxAge` hold), and its key must still be trusted (a rotated-out key vouches for
+  // nothing). Claims compared with configuration (`iss`, `aud`, `typ`...) cannot change.
+  function fromCache(token: string): TokenPayload | undefined {
+    const hit = cache?.get(token);
+    if (hit === undefined) return undefined;
+    if (!keys.trusts(hit.key)) {
+      cache?.delete(token);
+      return undefined;
+    }
+    try {
+      checkTimes(hit.payload, Math.floor(clock() / 1000), settings, challenge);
+    } catch (err) {
+      cache?.delete(token);
+      throw err;
+    }
+    return hit.payload;
   }
 
   return function verifyJwt(token: string): TokenPayload | Promise<TokenPayload> {
     // Before any decoding: an attacker must not make us parse megabytes.
     if (token.length > settings.maxTokenLength) throw new InvalidTokenError('too_large', { challenge });
+    const cached = fromCache(token);
+    if (cached !== undefined) return cached;
     const decoded = decodeJwt(token, challenge);
     const { alg } = decoded.header;
     if (typeof alg !== 'string' || !allowed.includes(alg)) throw new InvalidTokenError('algorithm_not_allowed', { challenge });

@@ -1,0 +1,139 @@
+import * as signature from '../../lib/jwt/signature';
+import { TokenCache } from '../../lib/jwt/token-cache';
+import { JWTAuthenticationBackend } from '../../lib';
+import { buildApp } from '../helpers/apps';
+import { joseKey, joseToken, keySet } from '../helpers/jose-keys';
+import { type JwksServer, startJwksServer } from '../helpers/jwks-server';
+import { manualClock } from '../helpers/manual-clock';
+import { probeWith, remoteApp } from '../helpers/remote-apps';
+import { claims, NOW, SECRET, signToken } from '../helpers/tokens';
+
+describe('TokenCache', () => {
+  const entry = { payload: {}, key: {} as never };
+
+  it('never holds more than its size, evicting the least recently used token', () => {
+    const cache = new TokenCache(2);
+    cache.set('a', entry);
+    cache.set('b', entry);
+    cache.get('a');
+    cache.set('c', entry);
+    expect(cache.size).toBe(2);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBe(entry);
+    expect(cache.get('c')).toBe(entry);
+  });
+});
+
+describe('JWTAuthenticationBackend verified-token cache', () => {
+  const spy = jest.spyOn(signature, 'verifySignature');
+  afterEach(() => spy.mockClear());
+  afterAll(() => spy.mockRestore());
+
+  function appWith(options: Partial<ConstructorParameters<typeof JWTAuthenticationBackend>[0]> = {}) {
+    const clock = manualClock();
+    const backend = new JWTAuthenticationBackend({ secretKey: SECRET, clock: clock.now, ...options });
+    return { ...buildApp({ backend }), clock };
+  }
+
+  it('checks the signature of a repeated token once', async () => {
+    const target = appWith();
+    const token = signToken();
+    for (let i = 0; i < 3; i++) expect((await probeWith(target, token)).status).toBe(200);
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+
+  it('checks the signature every time when cacheSize is 0', async () => {
+    const target = appWith({ cacheSize: 0 });
+    const token = signToken();
+    for (let i = 0; i < 3; i++) expect((await probeWith(target, token)).status).toBe(200);
+    expect(spy).toHaveBeenCalledTimes(3);
+  });
+
+  it('never lets an entry outlive the token exp: a cached token is refused once the clock passes exp', async () => {
+    const target = appWith();
+    const token = signToken(claims({ exp: NOW + 60 }));
+    expect((await probeWith(target, token)).status).toBe(200);
+    target.clock.advance(60_000);
+    const res = await probeWith(target, token);
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ reason: 'expired', claim: 'exp' });
+    expect(target.probe.handlerRan).toBe(false);
+  });
+
+  it('respects nbf on every hit: a clock set back before nbf refuses the cached token', async () => {
+    const target = appWith({ clockTolerance: 10 });
+    const token = signToken(claims({ nbf: NOW + 5 }));
+    expect((await probeWith(target, token)).status).toBe(200);
+    target.clock.advance(-20_000);
+    expect((await probeWith(target, token)).body).toMatchObject({ reason: 'not_yet_valid', claim: 'nbf' });
+  });
+
+  it('respects maxAge on every hit', async () => {
+    const target = appWith({ maxAge: 120 });
+    const token = signToken();
+    expect((await probeWith(target, token)).status).toBe(200);
+    target.clock.advance(120_000);
+    expect((await probeWith(target, token)).body).toMatchObject({ reason: 'expired', claim: 'iat' });
+  });
+
+  it('still runs isRevoked and retrieveUser on every request', async () => {
+    const calls = { isRevoked: 0, retrieveUser: 0 };
+    let revoked = false;
+    const target = appWith({
+      isRevoked: () => { calls.isRevoked++; return revoked; },
+      retrieveUser: (payload) => { calls.retrieveUser++; return { isAuthenticated: true, displayName: String(payload.sub), identity: String(payload.sub) }; },
+    });
+    const token = signToken();
+    await probeWith(target, token);
+    await probeWith(target, token);
+    revoked = true;
+    const res = await probeWith(target, token);
+    expect(calls).toEqual({ isRevoked: 3, retrieveUser: 2 });
+    expect(res.body.reason).toBe('revoked');
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+
+  describe('with a remote key set', () => {
+    let jwks: JwksServer;
+    beforeAll(async () => { jwks = await startJwksServer(); });
+    afterEach(() => jwks.reset());
+    afterAll(() => jwks.close());
+
+    it('stops trusting cached tokens of a key the identity provider removed', async () => {
+      const [oldKey, newKey] = [await joseKey('ES256', 'old'), await joseKey('ES256', 'new')];
+      jwks.state.document = keySet(oldKey);
+      const target = remoteApp({ jwksUri: jwks.jwksUri, algorithms: ['ES256'] });
+      const oldToken = await joseToken(oldKey);
+      expect((await probeWith(target, oldToken)).status).toBe(200);
+      expect((await probeWith(target, oldToken)).status).toBe(200);
+
+      // The provider rotates the old key out; after the cooldown, a token of the new key makes us refetch.
+      jwks.state.document = keySet(newKey);
+      target.clock.advance(30_000);
+      expect((await probeWith(target, await joseToken(newKey))).status).toBe(200);
+
+      const res = await probeWith(target, oldToken);
+      expect(res.status).toBe(401);
+      expect(res.body.reason).toBe('unknown_key');
+      expect(target.probe.handlerRan).toBe(false);
+    });
+
+    it('refreshes a stale key set even when only cached tokens arrive', async () => {
+      const key = await joseKey('ES256', 'k1');
+      jwks.state.document = keySet(key);
+      const target = remoteApp({ jwksUri: jwks.jwksUri, algorithms: ['ES256'] });
+      const token = await joseToken(key, { payload: claims({ exp: NOW + 7200 }) });
+      await probeWith(target, token);
+      expect(jwks.count()).toBe(1);
+      target.clock.advance(600_000);
+      await probeWith(target, token);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(jwks.count()).toBe(2);
+    });
+  });
+
+  it('throws a TypeError for a cacheSize that is negative or not whole', () => {
+    expect(() => new JWTAuthenticationBackend({ secretKey: SECRET, cacheSize: -1 })).toThrow(/"cacheSize" must be a finite number/);
+    expect(() => new JWTAuthenticationBackend({ secretKey: SECRET, cacheSize: 1.5 })).toThrow(/"cacheSize" must be a whole number/);
+  });
+});
