@@ -10,7 +10,8 @@ const THUMBPRINT_MEMBERS: Readonly<Record<string, readonly string[]>> = {
 
 /**
  * The RFC 7638 JWK thumbprint (SHA-256, base64url) of a public key: a stable `kid` that
- * anyone holding the key can recompute.
+ * anyone holding the key can recompute. (For RSA-PSS keys, which have no JWK form in Node, the
+ * SHA-256 of the SPKI instead.)
  *
  * @example
  * ```ts
@@ -18,6 +19,10 @@ const THUMBPRINT_MEMBERS: Readonly<Record<string, readonly string[]>> = {
  * ```
  */
 export function jwkThumbprint(publicKey: KeyObject): string {
+  // Node cannot express an RSA-PSS key as a JWK; its SPKI digest is just as stable a `kid`.
+  if (publicKey.asymmetricKeyType === 'rsa-pss') {
+    return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64url');
+  }
   const jwk = publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
   const members = THUMBPRINT_MEMBERS[String(jwk.kty)] ?? [];
   const canonical = JSON.stringify(Object.fromEntries(members.map((name) => [name, jwk[name]])));
@@ -35,6 +40,9 @@ export function jwkThumbprint(publicKey: KeyObject): string {
  */
 export function publicJwk(entry: KeyEntry): JsonWebKey {
   if (entry.key.type !== 'public') throw new TypeError('only public keys are published');
+  if (entry.key.asymmetricKeyType === 'rsa-pss') {
+    throw new TypeError('jwks(): an RSA-PSS key has no JWK form; use a plain RSA key (it serves PS* too) to publish.');
+  }
   // Exporting the public KeyObject can only yield public members; nothing private is in reach.
   const jwk = entry.key.export({ format: 'jwk' });
   const [alg] = entry.algorithms.size === 1 ? [...entry.algorithms] : [undefined];

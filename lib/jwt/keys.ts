@@ -70,8 +70,12 @@ export function describeMisfit(key: KeyObject, algorithm: Algorithm, allowWeakKe
   if (key.type !== 'public') return `${algorithm} needs a public key`;
   if (family === 'rsa') {
     if (type !== 'rsa' && !(type === 'rsa-pss' && algorithm.startsWith('PS'))) return `${algorithm} needs an RSA key, not ${String(type)}`;
-    if (type === 'rsa-pss' && details?.hashAlgorithm !== undefined && details.hashAlgorithm !== hashOf(algorithm)) {
-      return `${algorithm} cannot use an RSA-PSS key restricted to ${details.hashAlgorithm}`;
+    // An RSA-PSS key must be restricted to the algorithm's hash, for the signature and MGF1, with
+    // a salt no longer than the hash (RFC 7518 §3.5); jsonwebtoken refuses any other at verification.
+    const hash = hashOf(algorithm);
+    if (type === 'rsa-pss' && (details?.hashAlgorithm !== hash || details?.mgf1HashAlgorithm !== hash
+      || (details?.saltLength !== undefined && details.saltLength > Number(algorithm.slice(2)) / 8))) {
+      return `${algorithm} needs an RSA-PSS key restricted to ${String(hash)} (hash and MGF1) with a salt of at most ${Number(algorithm.slice(2)) / 8} bytes, or a plain RSA key`;
     }
     if (!allowWeakKeys && (details?.modulusLength ?? 0) < MIN_RSA_BITS) {
       return `${algorithm} needs an RSA key of at least ${MIN_RSA_BITS} bits; pass allowWeakKeys: true only for legacy systems`;

@@ -19,6 +19,7 @@ import type { Algorithm } from './algorithms';
 export function verifySignature(token: string, algorithm: Algorithm, key: KeyObject, challenge: Challenge): void {
   if (algorithm === 'EdDSA') {
     const dot = token.lastIndexOf('.');
+    if (dot === token.length - 1) throw new InvalidTokenError('malformed', { challenge });
     let valid = false;
     try {
       valid = cryptoVerify(null, Buffer.from(token.slice(0, dot)), key, Buffer.from(token.slice(dot + 1), 'base64url'));

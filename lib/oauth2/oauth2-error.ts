@@ -1,7 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import { formatChallenge } from '../core/challenge';
 
-/** The RFC 6749 §5.2 error codes the token endpoint answers with. */
+/**
+ * The RFC 6749 §5.2 error codes the token endpoint answers with.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof OAuth2Error && err.code === 'invalid_grant') metrics.increment('login.failed');
+ * ```
+ */
 export type OAuth2ErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -9,7 +16,14 @@ export type OAuth2ErrorCode =
   | 'unsupported_grant_type'
   | 'invalid_scope';
 
-/** Why an {@link OAuth2Error} was raised: finer than its code, for logs and tests. */
+/**
+ * Why an {@link OAuth2Error} was raised: finer than its code, for logs and tests.
+ *
+ * @example
+ * ```ts
+ * new OAuth2Error('repeated_parameter', { parameter: 'scope' }).reason; // 'repeated_parameter'
+ * ```
+ */
 export type OAuth2ErrorReason =
   | 'method_not_allowed'
   | 'unsupported_media_type'
@@ -62,7 +76,14 @@ const REASONS: Readonly<Record<OAuth2ErrorReason, ReasonInfo>> = {
   scope_not_allowed: { code: 'invalid_scope', status: 400, message: 'None of the requested scopes can be granted to this user.' },
 };
 
-/** Options of {@link OAuth2Error}. */
+/**
+ * Options of {@link OAuth2Error}.
+ *
+ * @example
+ * ```ts
+ * new OAuth2Error('client_authentication_failed', { realm: 'shop' });
+ * ```
+ */
 export interface OAuth2ErrorOptions {
   /** The request parameter at fault (its name, never its value). Default: none. */
   readonly parameter?: string;
@@ -70,7 +91,14 @@ export interface OAuth2ErrorOptions {
   readonly realm?: string;
 }
 
-/** The JSON body of a token endpoint error (RFC 6749 §5.2). */
+/**
+ * The JSON body of a token endpoint error (RFC 6749 §5.2).
+ *
+ * @example
+ * ```ts
+ * const body: OAuth2ErrorBody = { error: 'invalid_grant', error_description: 'The username or password is incorrect.' };
+ * ```
+ */
 export interface OAuth2ErrorBody {
   readonly error: OAuth2ErrorCode;
   readonly error_description: string;

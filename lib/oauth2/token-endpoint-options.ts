@@ -28,6 +28,14 @@ export interface VerifiedCredentials {
  * user or a wrong password, which must take the same time (compare against a dummy hash for
  * unknown users), or the verified subject and scopes. What it throws is the application's
  * error (`next(err)`).
+ *
+ * @example
+ * ```ts
+ * const verifyCredentials: CredentialsVerifier = async (username, password) => {
+ *   const user = await users.checkPassword(username, password); // scrypt even for unknown users
+ *   return user === null ? null : { sub: user.id, scopes: user.scopes };
+ * };
+ * ```
  */
 export type CredentialsVerifier = (
   username: string,
@@ -39,6 +47,13 @@ export type CredentialsVerifier = (
 /**
  * Authenticates a confidential client (RFC 6749 §2.3.1), sync or async: `true` when the client
  * id and secret match. Compare secrets in constant time.
+ *
+ * @example
+ * ```ts
+ * const digest = (value: string) => createHash('sha256').update(value).digest();
+ * const verifyClient: ClientVerifier = (id, secret) =>
+ *   id === 'mobile-app' && timingSafeEqual(digest(secret), digest(process.env.MOBILE_SECRET!));
+ * ```
  */
 export type ClientVerifier = (clientId: string, clientSecret: string, req: IncomingMessage) => boolean | Promise<boolean>;
 
