@@ -1,9 +1,17 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { authenticationMiddleware, jwksHandler, type JWTAuthenticationBackendOptions, JWTCookieAuthenticationBackend } from '../lib';
+import {
+  authenticationMiddleware,
+  jwksHandler,
+  type JWTAuthenticationBackendOptions,
+  JWTCookieAuthenticationBackend,
+  type TokenPayload,
+} from '../lib';
 import { ApiKeyBackend } from './api-key-backend';
 import { apiRoutes } from './api-routes';
 import { browserRoutes } from './browser-routes';
+import { createOAuth2Backend, oauth2Routes, TOKEN_PATH } from './oauth2-routes';
+import { demoSecurityBackends, OPENAPI_PUBLIC_PATHS, openApiRoutes } from './openapi';
 import { TOKEN_LIFETIME_SEC } from './tokens';
 import { type DemoAccount, findAccount } from './users';
 
@@ -37,27 +45,36 @@ export interface DemoAppOptions {
  * `POST /revoke`) uses bearer tokens; the browser pages (`GET /login`, `POST /session`,
  * `GET /profile`, `POST /notes`, `POST /logout`) use the same backend through its cookie;
  * `GET /service/status` takes the `X-API-Key` of a second backend. In EdDSA mode it also serves
- * its public key set at `GET /.well-known/jwks.json`.
+ * its public key set at `GET /.well-known/jwks.json`. `POST /token` is the OAuth2 password grant,
+ * `GET /openapi.json` the OpenAPI document with security derived from the guards, and `GET /docs`
+ * Swagger UI.
  */
 export function createDemoApp({ signing, clock = Date.now, secureCookies = false, apiKey }: DemoAppOptions): Express {
   // Revoked token ids; a real application keeps them (until the tokens expire) in its database.
   const revokedTokenIds = new Set<string>();
+  const isRevoked = (payload: TokenPayload): boolean => typeof payload.jti === 'string' && revokedTokenIds.has(payload.jti);
   // One JWT backend serves both the API and the pages: the Authorization header first, then the cookie.
   const backend = new JWTCookieAuthenticationBackend<DemoAccount>({
     ...keyOptions(signing),
     clock,
     expiresIn: TOKEN_LIFETIME_SEC,
     secure: secureCookies,
-    isRevoked: (payload) => typeof payload.jti === 'string' && revokedTokenIds.has(payload.jti),
+    isRevoked,
     retrieveUser: (payload) => findAccount(payload.sub),
   });
+  // The OAuth2 password flow issues the same tokens at POST /token, for Swagger UI's "Authorize".
+  const oauth2 = createOAuth2Backend({ keys: keyOptions(signing), clock, isRevoked });
   const app = express();
   app.disable('x-powered-by');
   // Logging in and out must work with a stale or foreign token still around.
-  app.use(authenticationMiddleware([backend, new ApiKeyBackend(apiKey)], { exclude: ['/login', '/session', '/logout'] }));
+  app.use(authenticationMiddleware([backend, new ApiKeyBackend(apiKey)], {
+    exclude: ['/login', '/session', '/logout', TOKEN_PATH, ...OPENAPI_PUBLIC_PATHS],
+  }));
   if (signing.algorithm === 'EdDSA') app.get('/.well-known/jwks.json', jwksHandler(backend));
   app.use(apiRoutes(backend, revokedTokenIds));
   app.use(browserRoutes(backend));
+  app.use(oauth2Routes(oauth2));
+  app.use(openApiRoutes({ backends: demoSecurityBackends(oauth2, backend) }));
 
   const badBody: ErrorRequestHandler = (err: { type?: string; status?: number }, _req, res, next) => {
     if (err.type === 'entity.parse.failed' || err.type === 'entity.too.large') {

@@ -44,3 +44,13 @@ export type { JWTAuthenticationBackendOptions } from './jwt/jwt-backend-options'
 export { JWTUser } from './jwt/jwt-user';
 export type { KeyInput, SigningKeyInput } from './jwt/keys';
 export { type BaseUser, SimpleUser, UnauthenticatedUser } from './user';
+export { type MiddlewareMetadata, middlewareMetadataOf } from './express/middleware-metadata';
+export { OAuth2PasswordBearerBackend } from './oauth2/oauth2-backend';
+export type { OAuth2PasswordBearerBackendOptions } from './oauth2/oauth2-backend-options';
+export { OAuth2Error, type OAuth2ErrorBody, type OAuth2ErrorCode, type OAuth2ErrorOptions, type OAuth2ErrorReason } from './oauth2/oauth2-error';
+export type { OAuth2TokenResponseBody } from './oauth2/oauth2-token-response';
+export type { TokenEndpointHandler } from './oauth2/token-endpoint';
+export type { ClientVerifier, CredentialsVerifier, TokenEndpointOptions, VerifiedCredentials } from './oauth2/token-endpoint-options';
+export { type OpenApiBackend, openApiSecurity, type OpenApiSecurityOptions } from './openapi/open-api-security';
+export { type OpenApiMethod, readRoutes, type RouteListing, type RouteRecord, type SkippedRoute } from './openapi/routes';
+export { defaultSchemeName, type OpenApiSecurityProvider, securitySchemeOf } from './openapi/security-schemes';

@@ -9,6 +9,7 @@ import { type AnyAuthenticationError, AuthenticationError } from '../errors';
 import { UnauthenticatedUser } from '../user';
 import './augment';
 import { compileExclusions, type ExcludePattern } from './exclusions';
+import { tagMiddleware } from './middleware-metadata';
 import { type AuthenticationErrorHandler, renderAuthenticationError } from './render-error';
 import { type AuthContext, setAuthContext } from './request-context';
 
@@ -107,7 +108,7 @@ export function authenticationMiddleware(
     fail: makeFail(options.onError ?? renderAuthenticationError),
   });
 
-  return function authenticationMiddleware(req: Request, res: Response, next: NextFunction): void {
+  return tagMiddleware(function authenticationMiddleware(req: Request, res: Response, next: NextFunction): void {
     req.user = ANONYMOUS_USER;
     req.auth = ANONYMOUS_CREDENTIALS;
     setAuthContext(req, context);
@@ -137,5 +138,5 @@ export function authenticationMiddleware(
     // Sync backends (the JWT backend) answer without a promise, and without a microtask.
     if (isThenable<ChainOutcome>(outcome)) outcome.then(accept, reject);
     else accept(outcome);
-  };
+  }, { backends, isExcluded });
 }

@@ -1,0 +1,50 @@
+import type { IncomingMessage } from 'node:http';
+import type { oas31 } from 'openapi3-ts';
+import type { RouteRecord } from './routes';
+
+/** A scheme as a security requirement names it. */
+export interface DocumentedScheme {
+  /** Its key in `components.securitySchemes`. */
+  readonly name: string;
+  /** Whether requirements list scopes for it (OAuth2 and OpenID Connect schemes). */
+  readonly takesScopes: boolean;
+}
+
+/** The implicit scope of every authenticated request; a requirement never lists it. */
+const AUTHENTICATED = 'authenticated';
+
+/** Whether the middleware in front of a route lets it through unauthenticated. */
+function isExcluded(route: RouteRecord): boolean {
+  if (route.middleware === undefined) return true;
+  // The exclusion test reads only the method and the path. A template's `{id}` stands for any
+  // value: a pattern that excludes every value excludes it, one that excludes some does not.
+  const probe = { method: route.method.toUpperCase(), url: route.path, originalUrl: route.path };
+  return route.middleware.isExcluded(probe as unknown as IncomingMessage & { originalUrl: string });
+}
+
+/**
+ * The OpenAPI `security` of an operation, from its route:
+ * - a route guarded by `authenticated()`/`requires()`: one requirement per scheme (any of them
+ *   will do), with the guard's scopes on OAuth2/OpenID Connect schemes and none on the others;
+ * - a route behind the authentication middleware and not excluded from it, with no guard or
+ *   `anonymousAllowed()`: the same alternatives with no scopes, plus `{}` (authentication is
+ *   optional: a token is read when sent);
+ * - a route excluded from the middleware, or with no middleware in front: `[]` (none).
+ *
+ * @example
+ * ```ts
+ * securityOf(route, [{ name: 'oauth2', takesScopes: true }, { name: 'cookieAuth', takesScopes: false }]);
+ * // requires('admin') → [{ oauth2: ['admin'] }, { cookieAuth: [] }]
+ * ```
+ */
+export function securityOf(route: RouteRecord, schemes: readonly DocumentedScheme[]): oas31.SecurityRequirementObject[] {
+  const { access } = route;
+  // A guard decides even without the middleware: the document shows what the route demands
+  // (such a route answers 500 until the middleware is installed).
+  if (access?.kind === 'authenticated') {
+    const scopes = access.scopes.filter((scope) => scope !== AUTHENTICATED);
+    return schemes.map((scheme) => ({ [scheme.name]: scheme.takesScopes ? [...scopes] : [] }));
+  }
+  if (isExcluded(route)) return [];
+  return [{}, ...schemes.map((scheme) => ({ [scheme.name]: [] }))];
+}
