@@ -66,7 +66,13 @@ export abstract class AuthenticationError extends Error {
   readonly challenge: Challenge;
 
   protected constructor(message: string, options: AuthenticationErrorOptions = {}) {
+    // These errors are expected answers to bad input, raised on the hot path of every rejected
+    // request: capturing a stack trace would cost more than the rest of the rejection and tell
+    // nothing (the cause, where there is one, keeps its own).
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = new.target.name;
     this.challenge = options.challenge ?? DEFAULT_CHALLENGE;
   }
