@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { serialize, type SerializeOptions } from 'cookie';
 import type { AuthResult } from '../backend';
-import { extractToken, rejectRepeatedHeader } from '../core/bearer';
 import { JWTAuthenticationBackend } from '../jwt/jwt-backend';
 import { JWT_BACKEND_OPTION_NAMES } from '../jwt/jwt-backend-options';
 import type { JWTUser } from '../jwt/jwt-user';
@@ -94,12 +93,9 @@ export class JWTCookieAuthenticationBackend<TUser extends BaseUser = JWTUser> ex
    * a token; refuses a cookie-authenticated state-changing request from another origin.
    */
   override authenticate(req: IncomingMessage): AuthResult<TUser> | null | Promise<AuthResult<TUser>> {
-    const { headerName, scheme, challenge } = this.settings;
-    const headerToken = extractToken(req.headers[headerName], scheme, challenge);
-    if (headerToken !== null) {
-      rejectRepeatedHeader(req.rawHeaders, headerName, challenge);
-      return this.authenticateToken(headerToken, req);
-    }
+    const fromHeader = this.authenticateHeader(req);
+    if (fromHeader !== null) return fromHeader;
+    const { challenge } = this.settings;
     const cookieToken = readCookie(req.headers.cookie, this.cookieName, challenge);
     if (cookieToken === null) return null;
     checkSameOrigin(req, this.trustedOrigins, challenge);

@@ -8,6 +8,7 @@ import { AuthCredentials } from '../credentials';
 import { type AnyAuthenticationError, AuthenticationError } from '../errors';
 import { UnauthenticatedUser } from '../user';
 import './augment';
+import { asError } from './as-error';
 import { compileExclusions, type ExcludePattern } from './exclusions';
 import { tagMiddleware } from './middleware-metadata';
 import { type AuthenticationErrorHandler, renderAuthenticationError } from './render-error';
@@ -68,9 +69,9 @@ function makeFail(onError: AuthenticationErrorHandler): AuthContext['fail'] {
   return function fail(err, req, res, next) {
     try {
       const outcome = onError(err, req, res, next);
-      if (isThenable(outcome)) outcome.then(undefined, next);
+      if (isThenable(outcome)) outcome.then(undefined, (handlerError: unknown) => next(asError(handlerError)));
     } catch (handlerError) {
-      next(handlerError);
+      next(asError(handlerError));
     }
   };
 }
@@ -125,7 +126,7 @@ export function authenticationMiddleware(
     };
     const reject = (err: unknown): void => {
       if (err instanceof AuthenticationError) context.fail(err as AnyAuthenticationError, req, res, next);
-      else next(err);
+      else next(asError(err));
     };
 
     let outcome: ChainOutcome | Promise<ChainOutcome>;

@@ -48,6 +48,12 @@ export function decodeJwt(token: string, challenge: Challenge): DecodedJwt {
   // algorithm, the precise reason; the verifier refuses any other token without a signature.
   const signature = token.slice(second + 1);
   if (signature !== '' && !SEGMENT.test(signature)) throw new InvalidTokenError('malformed', { challenge });
+  // The last base64url character carries spare bits: `...Q` and `...R` can decode to the same
+  // bytes. Only the canonical spelling is accepted, so one signature has one token string (a
+  // deny-list or replay cache keyed on the string cannot be sidestepped).
+  if (Buffer.from(signature, 'base64url').toString('base64url') !== signature) {
+    throw new InvalidTokenError('malformed', { challenge });
+  }
   return {
     header: decodeSegment(token.slice(0, first), challenge),
     payload: decodeSegment(token.slice(first + 1, second), challenge),

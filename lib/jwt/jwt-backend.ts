@@ -74,6 +74,11 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
    * set has to be fetched.
    */
   authenticate(req: IncomingMessage): AuthResult<TUser> | null | Promise<AuthResult<TUser>> {
+    return this.authenticateHeader(req);
+  }
+
+  /** Authenticates by the credentials header alone: `null` when it holds no token of this scheme. */
+  protected authenticateHeader(req: IncomingMessage): AuthResult<TUser> | null | Promise<AuthResult<TUser>> {
     const { headerName, scheme, challenge } = this.settings;
     const token = extractToken(req.headers[headerName], scheme, challenge);
     if (token === null) return null;

@@ -91,6 +91,10 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
     const { alg } = decoded.header;
     if (typeof alg !== 'string' || !allowed.includes(alg)) throw new InvalidTokenError('algorithm_not_allowed', { challenge });
     checkCritical(decoded.header, challenge);
+    // RFC 7515 §4.1.4: a `kid` is a string, whatever the key source does with it.
+    if (Object.hasOwn(decoded.header, 'kid') && typeof decoded.header.kid !== 'string') {
+      throw new InvalidTokenError('malformed', { challenge });
+    }
     if (settings.type !== undefined) checkType(decoded.header, settings.type, challenge);
     const key = keys.resolve(decoded.header);
     return isThenable<KeyObject>(key) ? Promise.resolve(key).then((found) => finish(token, decoded, found)) : finish(token, decoded, key);

@@ -3,7 +3,6 @@ import type { oas31 } from 'openapi3-ts';
 import type { AuthResult } from '../backend';
 import { JWTCookieAuthenticationBackend } from '../cookie/cookie-backend';
 import { COOKIE_OPTION_NAMES } from '../cookie/cookie-backend-options';
-import { extractToken } from '../core/bearer';
 import { scopesFromPayload } from '../core/scopes';
 import { sendCredentialResponse } from '../core/token-response';
 import type { ClaimsOrSubject, LoginOptions } from '../jwt/jwt-backend';
@@ -121,10 +120,7 @@ export class OAuth2PasswordBearerBackend<TUser extends BaseUser = JWTUser>
    * when there is no token; throws `InvalidRequestError`/`InvalidTokenError` for a bad one.
    */
   override authenticate(req: IncomingMessage): AuthResult<TUser> | null | Promise<AuthResult<TUser>> {
-    if (this.cookieEnabled) return super.authenticate(req);
-    const { headerName, scheme, challenge } = this.settings;
-    const token = extractToken(req.headers[headerName], scheme, challenge);
-    return token === null ? null : this.authenticateToken(token, req);
+    return this.cookieEnabled ? super.authenticate(req) : this.authenticateHeader(req);
   }
 
   /**

@@ -1,0 +1,85 @@
+import type { Request } from 'express';
+import type request from 'supertest';
+import {
+  type AuthenticationBackend,
+  type InvalidTokenReason,
+  JWTAuthenticationBackend,
+  type JWTAuthenticationBackendOptions,
+  JWTCookieAuthenticationBackend,
+} from '../../lib';
+import { OAuth2PasswordBearerBackend } from '../../lib/oauth2/oauth2-backend';
+import type { Probe } from './apps';
+import { expectRejection, invalidTokenChallenge } from './expectations';
+
+/** How a backend under test receives the token: the `Authorization` header, or its cookie. */
+export type Transport = 'header' | 'cookie';
+
+/** One backend the security suites run against, and how to hand it a token. */
+export interface BackendUnderTest {
+  /** Reads as the subject of a sentence, e.g. `JWTCookieAuthenticationBackend through its cookie`. */
+  readonly name: string;
+  readonly transport: Transport;
+  /** A new backend with these options (the same for every backend kind). */
+  build(options: JWTAuthenticationBackendOptions): AuthenticationBackend<Request>;
+}
+
+/**
+ * Every shipped JWT backend, each through each way it reads a token. The security rules are
+ * one verifier shared by all of them; this table proves that no transport bypasses it.
+ */
+export const BACKENDS: readonly BackendUnderTest[] = [
+  {
+    name: 'JWTAuthenticationBackend through the Authorization header',
+    transport: 'header',
+    build: (options) => new JWTAuthenticationBackend(options),
+  },
+  {
+    name: 'JWTCookieAuthenticationBackend through its cookie',
+    transport: 'cookie',
+    build: (options) => new JWTCookieAuthenticationBackend(options),
+  },
+  {
+    name: 'OAuth2PasswordBearerBackend through the Authorization header',
+    transport: 'header',
+    build: (options) => new OAuth2PasswordBearerBackend({ ...options, tokenUrl: '/token' }),
+  },
+  {
+    name: 'OAuth2PasswordBearerBackend with cookie: true through its cookie',
+    transport: 'cookie',
+    build: (options) => new OAuth2PasswordBearerBackend({ ...options, tokenUrl: '/token', cookie: true }),
+  },
+];
+
+/** The cookie every cookie-reading backend here uses (the default name). */
+export const COOKIE_NAME = 'token';
+
+/** Puts `token` where `transport` says: `Authorization: Bearer <token>`, or `Cookie: token=<token>`. */
+export function withToken(test: request.Test, transport: Transport, token: string): request.Test {
+  return transport === 'header' ? test.set('Authorization', `Bearer ${token}`) : test.set('Cookie', `${COOKIE_NAME}=${token}`);
+}
+
+/** The `error_description` of every `invalid_token` reason, as the library writes it. */
+export const REASON_DESCRIPTIONS: Readonly<Record<InvalidTokenReason, string>> = {
+  malformed: 'The access token is malformed.',
+  bad_signature: 'The access token signature is invalid.',
+  algorithm_not_allowed: 'The access token is signed with an algorithm that is not allowed.',
+  expired: 'The access token has expired.',
+  not_yet_valid: 'The access token is not valid yet.',
+  claim_mismatch: 'The access token has a claim with an unexpected value.',
+  missing_claim: 'The access token lacks a required claim.',
+  unknown_key: 'The access token is signed with an unknown key.',
+  unknown_user: 'The access token belongs to a user that no longer exists.',
+  unsupported_extension: 'The access token requires a header extension this server does not support.',
+  too_large: 'The access token is longer than this server accepts.',
+  revoked: 'The access token has been revoked.',
+};
+
+/**
+ * Asserts a complete 401 `invalid_token` refusal with `reason`: status, `WWW-Authenticate`,
+ * problem+json body, no caching, the `claim` member (absent when `claim` is `undefined`), and
+ * that the route handler did not run.
+ */
+export function expectTokenRefused(res: request.Response, probe: Probe, reason: InvalidTokenReason, claim?: string): void {
+  expectRejection(res, probe, { status: 401, error: 'invalid_token', reason, challenge: invalidTokenChallenge(REASON_DESCRIPTIONS[reason]) });
+  expect((JSON.parse(res.text) as Record<string, unknown>).claim).toBe(claim);
+}
