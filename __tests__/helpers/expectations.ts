@@ -1,4 +1,5 @@
 import type { Response } from 'supertest';
+import type { InvalidTokenReason } from '../../lib';
 import type { Probe } from './apps';
 
 /** What a rejection must look like. */
@@ -30,4 +31,25 @@ export function expectRejection(res: Response, probe: Probe, expected: ExpectedR
 /** The `WWW-Authenticate` value of an `invalid_token` error with the given description. */
 export function invalidTokenChallenge(description: string, realm = 'api', scheme = 'Bearer'): string {
   return `${scheme} realm="${realm}", error="invalid_token", error_description="${description}"`;
+}
+
+/** The `error_description` of every `invalid_token` reason, as the library writes it. */
+export const REASON_DESCRIPTIONS: Readonly<Record<InvalidTokenReason, string>> = {
+  malformed: 'The access token is malformed.',
+  bad_signature: 'The access token signature is invalid.',
+  algorithm_not_allowed: 'The access token is signed with an algorithm that is not allowed.',
+  expired: 'The access token has expired.',
+  not_yet_valid: 'The access token is not valid yet.',
+  claim_mismatch: 'The access token has a claim with an unexpected value.',
+  missing_claim: 'The access token lacks a required claim.',
+  unknown_key: 'The access token is signed with an unknown key.',
+  unknown_user: 'The access token belongs to a user that no longer exists.',
+  unsupported_extension: 'The access token requires a header extension this server does not support.',
+  too_large: 'The access token is longer than this server accepts.',
+  revoked: 'The access token has been revoked.',
+};
+
+/** The expected 401 `invalid_token` rejection with `reason`, in the default `Bearer realm="api"` challenge. */
+export function invalidTokenRejection(reason: InvalidTokenReason): ExpectedRejection {
+  return { status: 401, error: 'invalid_token', reason, challenge: invalidTokenChallenge(REASON_DESCRIPTIONS[reason]) };
 }

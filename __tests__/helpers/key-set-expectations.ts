@@ -1,28 +1,15 @@
 import type { Response } from 'supertest';
 import type { Probe } from './apps';
-import { expectRejection, invalidTokenChallenge } from './expectations';
+import type { InvalidTokenReason } from '../../lib';
+import { expectRejection, invalidTokenRejection } from './expectations';
 
-/** The `error_description` of each `invalid_token` reason these tests meet. */
-export const TOKEN_DESCRIPTIONS = {
-  malformed: 'The access token is malformed.',
-  bad_signature: 'The access token signature is invalid.',
-  algorithm_not_allowed: 'The access token is signed with an algorithm that is not allowed.',
-  expired: 'The access token has expired.',
-  not_yet_valid: 'The access token is not valid yet.',
-  claim_mismatch: 'The access token has a claim with an unexpected value.',
-  missing_claim: 'The access token lacks a required claim.',
-  unknown_key: 'The access token is signed with an unknown key.',
-} as const;
-
-/** An `invalid_token` reason of {@link TOKEN_DESCRIPTIONS}. */
-export type TokenReason = keyof typeof TOKEN_DESCRIPTIONS;
 
 /**
  * Asserts a complete 401 `invalid_token` rejection with `reason` (and `claim`, or no claim
  * member when `undefined`), and that the handler did not run.
  */
-export function expectInvalidToken(res: Response, probe: Probe, reason: TokenReason, claim?: string): void {
-  expectRejection(res, probe, { status: 401, error: 'invalid_token', reason, challenge: invalidTokenChallenge(TOKEN_DESCRIPTIONS[reason]) });
+export function expectInvalidToken(res: Response, probe: Probe, reason: InvalidTokenReason, claim?: string): void {
+  expectRejection(res, probe, invalidTokenRejection(reason));
   expect((JSON.parse(res.text) as Record<string, unknown>).claim).toBe(claim);
 }
 

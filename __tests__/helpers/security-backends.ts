@@ -9,7 +9,7 @@ import {
 } from '../../lib';
 import { OAuth2PasswordBearerBackend } from '../../lib/oauth2/oauth2-backend';
 import type { Probe } from './apps';
-import { expectRejection, invalidTokenChallenge } from './expectations';
+import { expectRejection, invalidTokenRejection } from './expectations';
 
 /** How a backend under test receives the token: the `Authorization` header, or its cookie. */
 export type Transport = 'header' | 'cookie';
@@ -58,21 +58,6 @@ export function withToken(test: request.Test, transport: Transport, token: strin
   return transport === 'header' ? test.set('Authorization', `Bearer ${token}`) : test.set('Cookie', `${COOKIE_NAME}=${token}`);
 }
 
-/** The `error_description` of every `invalid_token` reason, as the library writes it. */
-export const REASON_DESCRIPTIONS: Readonly<Record<InvalidTokenReason, string>> = {
-  malformed: 'The access token is malformed.',
-  bad_signature: 'The access token signature is invalid.',
-  algorithm_not_allowed: 'The access token is signed with an algorithm that is not allowed.',
-  expired: 'The access token has expired.',
-  not_yet_valid: 'The access token is not valid yet.',
-  claim_mismatch: 'The access token has a claim with an unexpected value.',
-  missing_claim: 'The access token lacks a required claim.',
-  unknown_key: 'The access token is signed with an unknown key.',
-  unknown_user: 'The access token belongs to a user that no longer exists.',
-  unsupported_extension: 'The access token requires a header extension this server does not support.',
-  too_large: 'The access token is longer than this server accepts.',
-  revoked: 'The access token has been revoked.',
-};
 
 /**
  * Asserts a complete 401 `invalid_token` refusal with `reason`: status, `WWW-Authenticate`,
@@ -80,6 +65,6 @@ export const REASON_DESCRIPTIONS: Readonly<Record<InvalidTokenReason, string>> =
  * that the route handler did not run.
  */
 export function expectTokenRefused(res: request.Response, probe: Probe, reason: InvalidTokenReason, claim?: string): void {
-  expectRejection(res, probe, { status: 401, error: 'invalid_token', reason, challenge: invalidTokenChallenge(REASON_DESCRIPTIONS[reason]) });
+  expectRejection(res, probe, invalidTokenRejection(reason));
   expect((JSON.parse(res.text) as Record<string, unknown>).claim).toBe(claim);
 }

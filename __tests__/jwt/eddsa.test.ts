@@ -3,7 +3,8 @@ import * as jose from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
 import type { Algorithm } from '../../lib';
 import { buildApp, EXPRESS_VERSIONS, jwtBackend } from '../helpers/apps';
-import { expectInvalidToken, type TokenReason } from '../helpers/key-set-expectations';
+import type { InvalidTokenReason } from '../../lib';
+import { expectInvalidToken } from '../helpers/key-set-expectations';
 import { probeWith } from '../helpers/remote-apps';
 import { claims, keys, NOW, NOW_MS, pem, rawToken, SECRET, signToken } from '../helpers/tokens';
 
@@ -128,7 +129,7 @@ describe('JWTAuthenticationBackend claims checks are the same for every algorith
     ['ES256', () => ({ secretKey: keys.ec256.publicKey, algorithm: 'ES256' }), (p) => joseSign('ES256', keys.ec256.privateKey, p)],
     ['EdDSA', () => ({ secretKey: ed25519.publicKey, algorithm: 'EdDSA' }), (p) => joseSign('EdDSA', ed25519.privateKey, p)],
   ];
-  const CASES: ReadonlyArray<readonly [string, Record<string, unknown>, TokenReason, string]> = [
+  const CASES: ReadonlyArray<readonly [string, Record<string, unknown>, InvalidTokenReason, string]> = [
     ['an expired token', { exp: NOW - 1 }, 'expired', 'exp'],
     ['a token used before nbf', { nbf: NOW + 60 }, 'not_yet_valid', 'nbf'],
     ['a token issued in the future', { iat: NOW + 60 }, 'not_yet_valid', 'iat'],

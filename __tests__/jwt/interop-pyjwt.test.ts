@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import type { Algorithm } from '../../lib';
 import { buildApp, EXPRESS_VERSIONS, jwtBackend } from '../helpers/apps';
-import { type ExpectedRejection, expectRejection, invalidTokenChallenge } from '../helpers/expectations';
+import { expectRejection, invalidTokenRejection } from '../helpers/expectations';
 import { assertPyJwtInstalled, type PyJwtJob, signWithPyJwt, SYSTEM_PYTHON } from '../helpers/pyjwt';
 import { claims, keys, NOW, pem, SECRET } from '../helpers/tokens';
 
@@ -60,15 +60,7 @@ function pyJwtJobs(): Record<string, PyJwtJob> {
   return jobs;
 }
 
-const DESCRIPTIONS = {
-  bad_signature: 'The access token signature is invalid.',
-  expired: 'The access token has expired.',
-  claim_mismatch: 'The access token has a claim with an unexpected value.',
-} as const;
 
-function invalidToken(reason: keyof typeof DESCRIPTIONS): ExpectedRejection {
-  return { status: 401, error: 'invalid_token', reason, challenge: invalidTokenChallenge(DESCRIPTIONS[reason]) };
-}
 
 function getProbe(app: Express, token: string): request.Test {
   return request(app).get('/probe').set('Authorization', `Bearer ${token}`);
@@ -105,7 +97,7 @@ describe('JWTAuthenticationBackend interoperability with PyJWT', () => {
       it('responds 401 with error="invalid_token" and reason bad_signature when PyJWT signed with a different key', async () => {
         const { app, probe } = buildApp({ expressFactory, backend: jwtBackend({ secretKey: material.verificationKey, algorithm }) });
         const res = await getProbe(app, tokens[`${algorithm} with another key`]);
-        expectRejection(res, probe, invalidToken('bad_signature'));
+        expectRejection(res, probe, invalidTokenRejection('bad_signature'));
       });
     });
 
@@ -113,7 +105,7 @@ describe('JWTAuthenticationBackend interoperability with PyJWT', () => {
       it('responds 401 with error="invalid_token" and reason expired', async () => {
         const { app, probe } = buildApp({ expressFactory });
         const res = await getProbe(app, tokens.expired);
-        expectRejection(res, probe, invalidToken('expired'));
+        expectRejection(res, probe, invalidTokenRejection('expired'));
         expect(JSON.parse(res.text)).toMatchObject({ claim: 'exp' });
       });
     });
@@ -139,7 +131,7 @@ describe('JWTAuthenticationBackend interoperability with PyJWT', () => {
       ])('responds 401 with error="invalid_token" and reason claim_mismatch naming %s when it has another value', async (claim, job) => {
         const { app, probe } = buildApp({ expressFactory, backend: backend() });
         const res = await getProbe(app, tokens[job]);
-        expectRejection(res, probe, invalidToken('claim_mismatch'));
+        expectRejection(res, probe, invalidTokenRejection('claim_mismatch'));
         const body = JSON.parse(res.text) as Record<string, unknown>;
         expect(body.claim).toBe(claim);
         // RFC 6750 §3 spirit, and our rule: the expected value is never echoed.

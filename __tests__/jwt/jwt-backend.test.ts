@@ -1,17 +1,9 @@
 import request from 'supertest';
 import { buildApp, EXPRESS_VERSIONS, jwtBackend } from '../helpers/apps';
-import { expectRejection, invalidTokenChallenge } from '../helpers/expectations';
+import type { InvalidTokenReason } from '../../lib';
+import { expectRejection, invalidTokenChallenge, invalidTokenRejection, REASON_DESCRIPTIONS } from '../helpers/expectations';
 import { claims, hmacToken, keys, NOW, pem, rawToken, signToken } from '../helpers/tokens';
 
-const DESCRIPTIONS = {
-  expired: 'The access token has expired.',
-  not_yet_valid: 'The access token is not valid yet.',
-  bad_signature: 'The access token signature is invalid.',
-  malformed: 'The access token is malformed.',
-  algorithm_not_allowed: 'The access token is signed with an algorithm that is not allowed.',
-  claim_mismatch: 'The access token has a claim with an unexpected value.',
-  missing_claim: 'The access token lacks a required claim.',
-} as const;
 
 describe.each(EXPRESS_VERSIONS)('JWTAuthenticationBackend on %s', (_name, expressFactory) => {
   describe('when the token is valid', () => {
@@ -66,7 +58,7 @@ describe.each(EXPRESS_VERSIONS)('JWTAuthenticationBackend on %s', (_name, expres
   });
 
   describe('when the token is rejected', () => {
-    const cases: [string, string, keyof typeof DESCRIPTIONS, string | undefined][] = [
+    const cases: [string, string, InvalidTokenReason, string | undefined][] = [
       ['has expired', signToken(claims({ exp: NOW - 1 })), 'expired', 'exp'],
       ['expires this very second', signToken(claims({ exp: NOW })), 'expired', 'exp'],
       ['is not valid yet', signToken(claims({ nbf: NOW + 60 })), 'not_yet_valid', 'nbf'],
@@ -90,7 +82,7 @@ describe.each(EXPRESS_VERSIONS)('JWTAuthenticationBackend on %s', (_name, expres
     it.each(cases)('responds 401 invalid_token when the token %s', async (_case, token, reason, claim) => {
       const { app, probe } = buildApp({ expressFactory });
       const res = await request(app).get('/probe').set('Authorization', `Bearer ${token}`);
-      expectRejection(res, probe, { status: 401, error: 'invalid_token', reason, challenge: invalidTokenChallenge(DESCRIPTIONS[reason]) });
+      expectRejection(res, probe, invalidTokenRejection(reason));
       expect(res.body.claim).toBe(claim);
     });
 
@@ -263,7 +255,7 @@ describe('JWTAuthenticationBackend with asymmetric keys', () => {
     const res = await request(app).get('/probe').set('Authorization', `Bearer ${forged}`);
     expectRejection(res, probe, {
       status: 401, error: 'invalid_token', reason: 'algorithm_not_allowed',
-      challenge: invalidTokenChallenge(DESCRIPTIONS.algorithm_not_allowed),
+      challenge: invalidTokenChallenge(REASON_DESCRIPTIONS.algorithm_not_allowed),
     });
   });
 

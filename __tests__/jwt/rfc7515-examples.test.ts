@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import type { Algorithm } from '../../lib';
 import { buildApp, EXPRESS_VERSIONS, jwtBackend } from '../helpers/apps';
-import { type ExpectedRejection, expectRejection, invalidTokenChallenge } from '../helpers/expectations';
+import { expectRejection, invalidTokenRejection } from '../helpers/expectations';
 
 // RFC 7515 Appendix A, verbatim: https://www.rfc-editor.org/rfc/rfc7515#appendix-A
 // Every value is copied from the RFC with its display line breaks removed; the one token built
@@ -110,14 +110,7 @@ function flipSignatureCharacter(token: string): string {
   return `${token.slice(0, at)}${token[at] === 'A' ? 'B' : 'A'}${token.slice(at + 1)}`;
 }
 
-const DESCRIPTIONS = {
-  bad_signature: 'The access token signature is invalid.',
-  malformed: 'The access token is malformed.',
-} as const;
 
-function invalidToken(reason: keyof typeof DESCRIPTIONS): ExpectedRejection {
-  return { status: 401, error: 'invalid_token', reason, challenge: invalidTokenChallenge(DESCRIPTIONS[reason]) };
-}
 
 function getProbe(app: Express, token: string): request.Test {
   return request(app).get('/probe').set('Authorization', `Bearer ${token}`);
@@ -148,7 +141,7 @@ describe('JWTAuthenticationBackend with the RFC 7515 Appendix A examples', () =>
       it('responds 401 with error="invalid_token" and reason bad_signature when one signature character is flipped', async () => {
         const { app, probe } = build();
         const res = await getProbe(app, flipSignatureCharacter(token));
-        expectRejection(res, probe, invalidToken('bad_signature'));
+        expectRejection(res, probe, invalidTokenRejection('bad_signature'));
       });
     });
 
@@ -159,7 +152,7 @@ describe('JWTAuthenticationBackend with the RFC 7515 Appendix A examples', () =>
       it('responds 401 with error="invalid_token" and reason malformed although its signature is valid', async () => {
         const { app, probe } = build();
         const res = await getProbe(app, A4_TOKEN);
-        expectRejection(res, probe, invalidToken('malformed'));
+        expectRejection(res, probe, invalidTokenRejection('malformed'));
       });
 
       it('accepts the A.1–A.3 claims set signed with the A.4 private key and echoes its claims', async () => {
@@ -173,7 +166,7 @@ describe('JWTAuthenticationBackend with the RFC 7515 Appendix A examples', () =>
       it('responds 401 with error="invalid_token" and reason bad_signature when a signature character of that token is flipped', async () => {
         const { app, probe } = build();
         const res = await getProbe(app, flipSignatureCharacter(a4KeyToken()));
-        expectRejection(res, probe, invalidToken('bad_signature'));
+        expectRejection(res, probe, invalidTokenRejection('bad_signature'));
       });
     });
   });
