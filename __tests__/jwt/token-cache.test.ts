@@ -22,6 +22,16 @@ describe('TokenCache', () => {
     expect(cache.get('a')).toBe(entry);
     expect(cache.get('c')).toBe(entry);
   });
+
+  it('keeps a token in steady use while many others come and go', () => {
+    const cache = new TokenCache(100);
+    cache.set('hot', entry);
+    for (let i = 0; i < 10_000; i++) {
+      cache.set(`cold-${i}`, entry);
+      if (i % 10 === 0) expect(cache.get('hot')).toBe(entry);
+    }
+    expect(cache.size).toBe(100);
+  });
 });
 
 describe('JWTAuthenticationBackend verified-token cache', () => {
