@@ -5,6 +5,11 @@ import type { BaseUser } from './user';
 
 /**
  * What a backend returns for a request that carries valid credentials.
+ *
+ * @example
+ * ```ts
+ * return { user: new SimpleUser('bob'), credentials: new AuthCredentials(['authenticated']) };
+ * ```
  */
 export interface AuthResult<TUser extends BaseUser = BaseUser> {
   readonly credentials: AuthCredentials;

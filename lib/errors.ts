@@ -1,8 +1,16 @@
 import { type Challenge, DEFAULT_CHALLENGE, formatChallenge } from './core/challenge';
 
 /**
- * What went wrong, as a machine-readable code. The first three are RFC 6750 §3.1 error codes;
- * `not_authenticated` is the bare challenge sent when a request carries no credentials at all.
+ * What went wrong, as a machine-readable code. `invalid_request`, `invalid_token` and
+ * `insufficient_scope` are RFC 6750 §3.1 error codes; `not_authenticated` is the bare challenge
+ * sent when a request carries no credentials at all; `cross_site_request` refuses a
+ * cookie-authenticated request from another origin; `temporarily_unavailable` (RFC 6749's name)
+ * says the keys to verify a token cannot be had right now.
+ *
+ * @example
+ * ```ts
+ * if (err.code === 'insufficient_scope') audit.log(err.scopes);
+ * ```
  */
 export type AuthenticationErrorCode =
   | 'invalid_request'
@@ -12,10 +20,24 @@ export type AuthenticationErrorCode =
   | 'cross_site_request'
   | 'temporarily_unavailable';
 
-/** Why an {@link InvalidRequestError} was raised. */
+/**
+ * Why an {@link InvalidRequestError} was raised.
+ *
+ * @example
+ * ```ts
+ * new InvalidRequestError('missing_token').reason; // 'missing_token'
+ * ```
+ */
 export type InvalidRequestReason = 'missing_token' | 'malformed_header' | 'duplicate_header' | 'duplicate_cookie';
 
-/** Why an {@link InvalidTokenError} was raised. */
+/**
+ * Why an {@link InvalidTokenError} was raised.
+ *
+ * @example
+ * ```ts
+ * if (err.code === 'invalid_token' && err.reason === 'expired') res.set('X-Token-Expired', '1');
+ * ```
+ */
 export type InvalidTokenReason =
   | 'malformed'
   | 'bad_signature'
@@ -30,7 +52,14 @@ export type InvalidTokenReason =
   | 'too_large'
   | 'revoked';
 
-/** Options shared by every {@link AuthenticationError} constructor. */
+/**
+ * Options shared by every {@link AuthenticationError} constructor.
+ *
+ * @example
+ * ```ts
+ * new InvalidTokenError('revoked', { challenge: { scheme: 'Bearer', realm: 'shop' }, cause: lookupError });
+ * ```
+ */
 export interface AuthenticationErrorOptions {
   /** The challenge written into `WWW-Authenticate`. Default: `Bearer realm="api"`. */
   readonly challenge?: Challenge;
@@ -143,7 +172,14 @@ const TOKEN_MESSAGES: Readonly<Record<InvalidTokenReason, string>> = {
   revoked: 'The access token has been revoked.',
 };
 
-/** Options of {@link InvalidTokenError}. */
+/**
+ * Options of {@link InvalidTokenError}.
+ *
+ * @example
+ * ```ts
+ * new InvalidTokenError('missing_claim', { claim: 'exp' });
+ * ```
+ */
 export interface InvalidTokenErrorOptions extends AuthenticationErrorOptions {
   /** The name (never the expected value) of the claim at fault, e.g. `aud`. Default: none. */
   readonly claim?: string;
@@ -178,7 +214,14 @@ export class InvalidTokenError extends AuthenticationError {
   }
 }
 
-/** Options of {@link InsufficientScopeError}. */
+/**
+ * Options of {@link InsufficientScopeError}.
+ *
+ * @example
+ * ```ts
+ * new InsufficientScopeError(['admin'], { status: 404 });
+ * ```
+ */
 export interface InsufficientScopeErrorOptions extends AuthenticationErrorOptions {
   /** The status to respond with. Default: `403` (RFC 6750 §3.1). Starlette's `status_code`. */
   readonly status?: number;
@@ -263,7 +306,14 @@ export class CrossSiteRequestError extends AuthenticationError {
   }
 }
 
-/** Options of {@link KeySetUnavailableError}. */
+/**
+ * Options of {@link KeySetUnavailableError}.
+ *
+ * @example
+ * ```ts
+ * new KeySetUnavailableError({ retryAfterSec: 30, cause: fetchError });
+ * ```
+ */
 export interface KeySetUnavailableErrorOptions extends AuthenticationErrorOptions {
   /** Seconds until a retry may succeed, sent as `Retry-After`. Default: `30`. */
   readonly retryAfterSec?: number;

@@ -1,6 +1,13 @@
 import type { ServerResponse } from 'node:http';
 
-/** The body of an OAuth 2.0 style token response (RFC 6749 §5.1). */
+/**
+ * The body of an OAuth 2.0 style token response (RFC 6749 §5.1).
+ *
+ * @example
+ * ```ts
+ * const body: TokenResponseBody = { access_token: token, token_type: 'Bearer', expires_in: 3600 };
+ * ```
+ */
 export interface TokenResponseBody {
   readonly access_token: string;
   readonly token_type: string;

@@ -1,7 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { pathToRegexp } from 'path-to-regexp';
 
-/** A path that skips authentication: Express path syntax (`'/login'`, `'/docs/*rest'`) or a RegExp. */
+/**
+ * A path that skips authentication: Express path syntax (`'/login'`, `'/docs/*rest'`) or a RegExp.
+ *
+ * @example
+ * ```ts
+ * const exclude: ExcludePattern[] = ['/login', '/docs/*rest', /^\/health$/];
+ * ```
+ */
 export type ExcludePattern = string | RegExp;
 
 /** Decides whether a request skips authentication. */

@@ -1,13 +1,27 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { JsonWebKeySet } from '../jwks/static-key-set';
 
-/** Options of {@link jwksHandler}. */
+/**
+ * Options of {@link jwksHandler}.
+ *
+ * @example
+ * ```ts
+ * app.get('/.well-known/jwks.json', jwksHandler(backend, { maxAgeSec: 60 }));
+ * ```
+ */
 export interface JwksHandlerOptions {
   /** How long clients and caches may keep the key set, in seconds (`Cache-Control: max-age`). Default: `300`. */
   readonly maxAgeSec?: number;
 }
 
-/** Anything that can publish a key set: the JWT backends' `jwks()`. */
+/**
+ * Anything that can publish a key set: the JWT backends' `jwks()`.
+ *
+ * @example
+ * ```ts
+ * const publisher: JwksPublisher = { jwks: () => ({ keys: [] }) };
+ * ```
+ */
 export interface JwksPublisher {
   jwks(): JsonWebKeySet;
 }

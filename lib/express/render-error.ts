@@ -5,6 +5,11 @@ import type { AnyAuthenticationError } from '../errors';
 /**
  * Decides how an authentication error is answered. Receives Express's `next`, to hand the
  * error on instead (e.g. to an application error handler).
+ *
+ * @example
+ * ```ts
+ * const onError: AuthenticationErrorHandler = (err, req, res) => { res.status(err.status).set(err.headers).json({ error: err.code }); };
+ * ```
  */
 export type AuthenticationErrorHandler = (
   err: AnyAuthenticationError,

@@ -2,6 +2,12 @@
  * What a guard declares about its route, readable from the Express router (OpenAPI
  * generation reads it): `anonymous` for `anonymousAllowed()`, `authenticated` with the
  * required scopes for `authenticated()` and `requires()`.
+ *
+ * @example
+ * ```ts
+ * const access: RouteAccess | undefined = routeAccessOf(layer.handle);
+ * if (access?.kind === 'authenticated') console.log(access.scopes);
+ * ```
  */
 export type RouteAccess =
   | { readonly kind: 'anonymous' }

@@ -6,12 +6,26 @@ import { describeMisfit, isKeyObject, type KeyInput, toKeyObject } from '../jwt/
 import { type KeyEntry, keyEntry, selectKey } from './key-entry';
 import type { KeyResolver } from './key-resolver';
 
-/** A JSON Web Key Set (RFC 7517 §5), as `secretKey` accepts it inline. */
+/**
+ * A JSON Web Key Set (RFC 7517 §5), as `secretKey` accepts it inline.
+ *
+ * @example
+ * ```ts
+ * new JWTAuthenticationBackend({ secretKey: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: '...', kid: 'k1' }] }, algorithm: 'EdDSA' });
+ * ```
+ */
 export interface JsonWebKeySet {
   readonly keys: readonly JsonWebKey[];
 }
 
-/** Keys by `kid`, for self-managed rotation: old and new keys both verify during a grace period. */
+/**
+ * Keys by `kid`, for self-managed rotation: old and new keys both verify during a grace period.
+ *
+ * @example
+ * ```ts
+ * new JWTAuthenticationBackend({ secretKey: { '2024-01': oldPublicPem, '2024-06': newPublicPem }, algorithm: 'RS256' });
+ * ```
+ */
 export type KeyMap = Readonly<Record<string, KeyInput>>;
 
 /** Whether a `secretKey` value is an inline JWKS. */

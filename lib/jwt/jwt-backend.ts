@@ -15,13 +15,27 @@ import { type JwtSettings, readJwtOptions } from './read-jwt-options';
 import { resolveUser } from './resolve-user';
 import type { IssuedToken } from './sign';
 
-/** Options of {@link JWTAuthenticationBackend.createToken}. */
+/**
+ * Options of {@link JWTAuthenticationBackend.createToken}.
+ *
+ * @example
+ * ```ts
+ * backend.createToken('alice', { expiresIn: 900 });
+ * ```
+ */
 export interface CreateTokenOptions {
   /** Lifetime of this token, in seconds. Default: the backend's `expiresIn` (3600). */
   readonly expiresIn?: number;
 }
 
-/** Options of {@link JWTAuthenticationBackend.login}. */
+/**
+ * Options of {@link JWTAuthenticationBackend.login}.
+ *
+ * @example
+ * ```ts
+ * backend.login(res, 'alice', { status: 200, expiresIn: 600, body: { ok: true } });
+ * ```
+ */
 export interface LoginOptions extends CreateTokenOptions {
   /** The JSON body to send. Default: `{ access_token, token_type, expires_in }`. */
   readonly body?: unknown;
@@ -29,7 +43,15 @@ export interface LoginOptions extends CreateTokenOptions {
   readonly status?: number;
 }
 
-/** The claims of a new token, or just its subject (`sub`). */
+/**
+ * The claims of a new token, or just its subject (`sub`).
+ *
+ * @example
+ * ```ts
+ * backend.createToken('alice');                       // { sub: 'alice' }
+ * backend.createToken({ sub: 'alice', scope: 'read' });
+ * ```
+ */
 export type ClaimsOrSubject = string | Readonly<Record<string, unknown>>;
 
 /**

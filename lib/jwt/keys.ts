@@ -1,10 +1,24 @@
 import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { type Algorithm, hashOf, keyFamily, requiredCurve } from './algorithms';
 
-/** Key material for verifying: an HMAC secret, or a public key as PEM or `KeyObject`. */
+/**
+ * Key material for verifying: an HMAC secret, or a public key as PEM or `KeyObject`.
+ *
+ * @example
+ * ```ts
+ * const secretKey: KeyInput = fs.readFileSync('public.pem');
+ * ```
+ */
 export type KeyInput = string | Buffer | KeyObject;
 
-/** Key material for signing: a private key as PEM or `KeyObject`. */
+/**
+ * Key material for signing: a private key as PEM or `KeyObject`.
+ *
+ * @example
+ * ```ts
+ * const signingKey: SigningKeyInput = crypto.createPrivateKey(fs.readFileSync('private.pem'));
+ * ```
+ */
 export type SigningKeyInput = string | Buffer | KeyObject;
 
 /** The smallest RSA modulus accepted without `allowWeakKeys` (RFC 7518 §3.3), in bits. */
