@@ -9,10 +9,9 @@ import type { BaseUser } from '../user';
 import { COOKIE_OPTION_NAMES, type JWTCookieAuthenticationBackendOptions } from './cookie-backend-options';
 import { readCookie } from './read-cookie';
 import { checkSameOrigin, readTrustedOrigins } from './same-origin';
+import { HTTP_TOKEN } from '../core/grammar';
 
 const OWNER = 'JWTCookieAuthenticationBackend';
-// RFC 6265 §4.1.1: a cookie-name is an HTTP token.
-const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 // RFC 6265bis §4.1.3: browsers drop `__Secure-` cookies without Secure, and `__Host-` cookies
 // that are not Secure, host-only and on `/`; login would seem to work and never stick.
@@ -62,7 +61,7 @@ export class JWTCookieAuthenticationBackend<TUser extends BaseUser = JWTUser> ex
   constructor(options: JWTCookieAuthenticationBackendOptions<TUser>) {
     super(options);
     const { cookieName = 'token', secure = true, sameSite = 'lax', domain, path = '/' } = options;
-    if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName)) {
+    if (typeof cookieName !== 'string' || !HTTP_TOKEN.test(cookieName)) {
       throw new TypeError(`${OWNER}: "cookieName" must be a cookie name (an HTTP token, without spaces or "=").`);
     }
     if (typeof secure !== 'boolean') throw new TypeError(`${OWNER}: "secure" must be true or false.`);

@@ -3,6 +3,7 @@ import { rejectUnknownOptions } from '../core/options';
 import { InsufficientScopeError, NotAuthenticatedError } from '../errors';
 import { type AuthContext, getAuthContext } from './request-context';
 import { tagRouteAccess } from './route-access';
+import { SCOPE_TOKEN, VISIBLE_ASCII } from '../core/grammar';
 
 /**
  * Options of {@link requires}.
@@ -38,10 +39,6 @@ export interface AuthenticatedOptions extends RequiresOptions {
   readonly scopes?: string | readonly string[];
 }
 
-// RFC 6750 §3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), so it fits the challenge's quoted string.
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
-// Visible ASCII only: a redirect target goes into the Location header.
-const HEADER_SAFE = /^[\x21-\x7e]+$/;
 const GUARD_OPTIONS = ['statusCode', 'redirect'] as const;
 
 function readScopes(owner: string, scopes: unknown): readonly string[] {
@@ -58,7 +55,7 @@ function readOptions(owner: string, options: object): RequiresOptions {
   if (statusCode !== undefined && !(Number.isInteger(statusCode) && statusCode >= 400 && statusCode <= 599)) {
     throw new TypeError(`${owner}: "statusCode" must be an integer HTTP error status (400-599).`);
   }
-  if (redirect !== undefined && (typeof redirect !== 'string' || !HEADER_SAFE.test(redirect))) {
+  if (redirect !== undefined && (typeof redirect !== 'string' || !VISIBLE_ASCII.test(redirect))) {
     throw new TypeError(`${owner}: "redirect" must be a non-empty URL or path of visible ASCII characters.`);
   }
   return { statusCode, redirect };

@@ -14,6 +14,7 @@ import { readKeyOptions } from './read-key-options';
 import { TokenCache } from './token-cache';
 import { createJwtSigner, type JwtSigner } from './sign';
 import { createJwtVerifier, type JwtVerifier } from './verify';
+import { HTTP_TOKEN } from '../core/grammar';
 
 /** A JWT backend's options, read once: what `authenticate`, `createToken` and `login` use. */
 export interface JwtSettings<TUser extends BaseUser> {
@@ -35,8 +36,6 @@ export interface JwtSettings<TUser extends BaseUser> {
   readonly isRevoked?: (payload: TokenPayload, req: IncomingMessage) => boolean | Promise<boolean>;
 }
 
-// RFC 7230 §3.2.6 token: what an auth-scheme or a header name may be made of.
-const TOKEN_CHARS = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** Validators bound to the name of the class whose options they read, for the messages. */
 function validators(owner: string) {
@@ -49,7 +48,7 @@ function validators(owner: string) {
     text,
     httpToken(name: string, value: unknown, fallback: string): string {
       const result = text(name, value, fallback);
-      if (!TOKEN_CHARS.test(result)) throw new TypeError(`${owner}: "${name}" must be a single HTTP token, without spaces.`);
+      if (!HTTP_TOKEN.test(result)) throw new TypeError(`${owner}: "${name}" must be a single HTTP token, without spaces.`);
       return result;
     },
     stringList(name: string, value: unknown): readonly string[] | undefined {

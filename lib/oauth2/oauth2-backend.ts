@@ -15,13 +15,12 @@ import { OAUTH2_OPTION_NAMES, type OAuth2PasswordBearerBackendOptions } from './
 import type { OAuth2TokenResponseBody } from './oauth2-token-response';
 import { createTokenEndpoint, type TokenEndpointHandler } from './token-endpoint';
 import type { TokenEndpointOptions } from './token-endpoint-options';
+import { SCOPE_TOKEN, VISIBLE_ASCII } from '../core/grammar';
 
 const OWNER = 'OAuth2PasswordBearerBackend';
-// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 function readTokenUrl(value: unknown): string {
-  if (typeof value !== 'string' || value === '' || !/^[\x21-\x7e]+$/.test(value)) {
+  if (typeof value !== 'string' || value === '' || !VISIBLE_ASCII.test(value)) {
     throw new TypeError(`${OWNER}: "tokenUrl" is required: the URL or path (visible ASCII) of the token endpoint, e.g. '/token'.`);
   }
   let url: URL;

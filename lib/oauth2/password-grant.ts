@@ -3,6 +3,7 @@ import { authenticateClient } from './client-authentication';
 import { OAuth2Error } from './oauth2-error';
 import type { TokenParameterName, TokenParameters } from './read-token-request';
 import type { ClientVerifier, CredentialsVerifier, VerifiedCredentials } from './token-endpoint-options';
+import { SCOPE_TOKEN } from '../core/grammar';
 
 /** What the grant needs, read once when the endpoint is built. */
 export interface PasswordGrantSettings {
@@ -20,8 +21,6 @@ export interface PasswordGrant {
   readonly scopes: readonly string[];
 }
 
-// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 function required(parameters: TokenParameters, name: TokenParameterName): string {
   const value = parameters.get(name);
