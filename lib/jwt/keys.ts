@@ -145,15 +145,20 @@ export function checkOneKeyKind(owner: string, algorithms: readonly Algorithm[])
 }
 
 /**
- * Turns the `signingKey` of an asymmetric backend into a private `KeyObject`, once, and checks
- * that it is the private half of the verification key, so that the backend accepts what it issues.
+ * Turns the `signingKey` of an asymmetric backend into a private `KeyObject`, once, and finds
+ * the verification key it is the private half of, so that the backend accepts what it issues.
+ * Returns the key and the index of its public half in `verificationKeys`.
  *
  * @example
  * ```ts
- * const privateKey = toSigningKey('MyApp', fs.readFileSync('private.pem'), publicKey);
+ * const { key, publicIndex } = toSigningKey('MyApp', fs.readFileSync('private.pem'), [publicKey]);
  * ```
  */
-export function toSigningKey(owner: string, signingKey: SigningKeyInput, verificationKeys: readonly KeyObject[]): KeyObject {
+export function toSigningKey(
+  owner: string,
+  signingKey: SigningKeyInput,
+  verificationKeys: readonly KeyObject[],
+): { readonly key: KeyObject; readonly publicIndex: number } {
   let key: KeyObject;
   try {
     key = isKeyObject(signingKey) ? signingKey : createPrivateKey(signingKey);
@@ -163,8 +168,7 @@ export function toSigningKey(owner: string, signingKey: SigningKeyInput, verific
   if (key.type !== 'private') throw new TypeError(`${owner}: "signingKey" must be a private key.`);
   const spki = (object: KeyObject): Buffer => object.export({ type: 'spki', format: 'der' });
   const own = spki(createPublicKey(key));
-  if (!verificationKeys.some((candidate) => candidate.type === 'public' && spki(candidate).equals(own))) {
-    throw new TypeError(`${owner}: "signingKey" is not the private half of a key in "secretKey".`);
-  }
-  return key;
+  const publicIndex = verificationKeys.findIndex((candidate) => candidate.type === 'public' && spki(candidate).equals(own));
+  if (publicIndex === -1) throw new TypeError(`${owner}: "signingKey" is not the private half of a key in "secretKey".`);
+  return { key, publicIndex };
 }

@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { Challenge } from '../core/challenge';
 import { checkNumber, rejectUnknownOptions } from '../core/options';
 import { isFetchableUrl } from '../jwks/fetch-json';
@@ -96,11 +96,8 @@ function readSigning(owner: string, options: JWTAuthenticationBackendOptions<Bas
     if (signingKeyId !== undefined) throw new TypeError(`${owner}: "signingKeyId" needs "signingKey".`);
     return { signingKey: undefined, signingKeyId: undefined };
   }
-  const key = toSigningKey(owner, signingKey, entries.map((entry) => entry.key));
-  const spki = (object: KeyObject): Buffer => (object.type === 'private' ? createPublicKey(object) : object).export({ type: 'spki', format: 'der' });
-  const own = spki(key);
-  const publicHalf = entries.find((entry) => spki(entry.key).equals(own));
-  return { signingKey: key, signingKeyId: signingKeyId ?? publicHalf?.kid };
+  const { key, publicIndex } = toSigningKey(owner, signingKey, entries.map((entry) => entry.key));
+  return { signingKey: key, signingKeyId: signingKeyId ?? entries[publicIndex].kid };
 }
 
 /**
