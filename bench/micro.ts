@@ -3,7 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { parseArgs } from 'node:util';
 import { jwtVerify } from 'jose';
 import jsonwebtoken, { type Algorithm as JwtAlgorithm } from 'jsonwebtoken';
-import { JWTAuthenticationBackend } from '../lib';
+import type { JWTAuthenticationBackend as Backend } from '../lib';
+import { JWTAuthenticationBackend } from './project-lib';
 import { AUDIENCE, BENCH_ALGORITHMS, type BenchAlgorithm, ISSUER } from './config';
 import { describeEnvironment, ownPinning } from './environment';
 import { writeReadmeBlock } from './readme';
@@ -66,7 +67,7 @@ function byHand(algorithm: BenchAlgorithm, key: KeyObject): Verifier {
 }
 
 function projectVerifier(keys: Keys, algorithm: BenchAlgorithm, cacheSize: number | undefined): Verifier | undefined {
-  let backend: JWTAuthenticationBackend;
+  let backend: Backend;
   try {
     backend = new JWTAuthenticationBackend(projectOptions({ algorithm, key: keys.text, ...(cacheSize === undefined ? {} : { cacheSize }) }));
   } catch (err) {

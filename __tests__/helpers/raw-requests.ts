@@ -54,7 +54,7 @@ export interface MiddlewareOutcome {
 
 /**
  * Runs an Express middleware on a fake request and a fake response that records what is
- * written. Resolves when the middleware called `next` or sent a response; rejects after
+ * written (through Express's `status`/`set`/`send` or Node's `statusCode`/`setHeader`/`end`). Resolves when the middleware called `next` or sent a response; rejects after
  * `timeoutMs` (a middleware that does neither would hang a real request).
  */
 export function runMiddleware(middleware: RequestHandler, req: IncomingMessage, timeoutMs = 2000): Promise<MiddlewareOutcome> {
@@ -81,6 +81,17 @@ export function runMiddleware(middleware: RequestHandler, req: IncomingMessage, 
         res.headersSent = true;
         finish({ passed: false, nextError: undefined, body });
         return res;
+      },
+      // Node's own calls, which the default renderer uses.
+      set statusCode(code: number) {
+        status = code;
+      },
+      setHeader(name: string, value: string | number) {
+        headers[name.toLowerCase()] = String(value);
+        return res;
+      },
+      end(body: string) {
+        return res.send(body);
       },
     };
     const next: NextFunction = (err?: unknown) => finish({ passed: err === undefined, nextError: err, body: undefined });

@@ -71,6 +71,9 @@ describe.each(EXPRESS_VERSIONS)('JWTAuthenticationBackend on %s', (_name, expres
       ['has a padded segment', signToken().replace('.', '=.'), 'malformed', undefined],
       ['has a payload that is not JSON', `${signToken().split('.')[0]}.${Buffer.from('hello').toString('base64url')}.c2ln`, 'malformed', undefined],
       ['has a payload that is a JSON array', rawToken({ alg: 'HS256' }, [1, 2]), 'malformed', undefined],
+      ['has a signature spelt with non-zero spare bits (a second spelling of the same bytes)', respell(signToken()), 'malformed', undefined],
+      ['has a signature of a length no bytes encode to', `${signToken()}AA`, 'malformed', undefined],
+      ['has a payload led by a byte order mark', `${signToken().split('.')[0]}.${Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(claims()))]).toString('base64url')}.c2ln`, 'malformed', undefined],
       ['has a header that is not UTF-8', `${Buffer.from([0xff, 0xfe, 0x7b]).toString('base64url')}.${rawToken({}, {}).split('.')[1]}.c2ln`, 'malformed', undefined],
       ['uses alg none', rawToken({ alg: 'none' }, claims(), 'c2ln'), 'algorithm_not_allowed', undefined],
       ['uses an algorithm outside the allow-list', signToken(claims(), { algorithm: 'HS512' }), 'algorithm_not_allowed', undefined],
@@ -96,6 +99,12 @@ describe.each(EXPRESS_VERSIONS)('JWTAuthenticationBackend on %s', (_name, expres
     });
   });
 });
+
+/** The same token with the last signature character's lowest (spare) bit set: same bytes, another text. */
+function respell(token: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  return `${token.slice(0, -1)}${alphabet[alphabet.indexOf(token[token.length - 1]) ^ 1]}`;
+}
 
 function tamper(token: string): string {
   const [header, , signature] = token.split('.');

@@ -86,6 +86,71 @@ describe('JWTAuthenticationBackend verified-token cache', () => {
     expect((await probeWith(target, token)).body).toMatchObject({ reason: 'expired', claim: 'iat' });
   });
 
+  it('refuses an expired token from the cache too, without checking its signature again', async () => {
+    const target = appWith();
+    const token = signToken(claims({ iat: NOW - 7200, exp: NOW - 3600 }));
+    for (let i = 0; i < 3; i++) {
+      const res = await probeWith(target, token);
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ reason: 'expired', claim: 'exp' });
+    }
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+
+  it('accepts a cached token once the clock reaches its nbf', async () => {
+    const target = appWith();
+    const token = signToken(claims({ nbf: NOW + 60 }));
+    expect((await probeWith(target, token)).body).toMatchObject({ reason: 'not_yet_valid', claim: 'nbf' });
+    target.clock.advance(60_000);
+    expect((await probeWith(target, token)).status).toBe(200);
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+
+  it('never remembers a token whose claims fail: its signature is checked every time', async () => {
+    const target = appWith({ audience: 'https://api.example.com' });
+    const token = signToken(claims({ aud: 'https://elsewhere.example.com' }));
+    for (let i = 0; i < 3; i++) expect((await probeWith(target, token)).body).toMatchObject({ reason: 'claim_mismatch', claim: 'aud' });
+    expect(spy).toHaveBeenCalledTimes(3);
+  });
+
+  describe('forged tokens', () => {
+    const forged = (sub = 'user-1'): string => signToken(claims({ sub }), { key: `${SECRET}-forged` });
+
+    it('refuses a repeated forged token without checking its signature again', async () => {
+      const target = appWith();
+      const token = forged();
+      for (let i = 0; i < 3; i++) {
+        const res = await probeWith(target, token);
+        expect(res.status).toBe(401);
+        expect(res.body).toMatchObject({ reason: 'bad_signature' });
+        expect(target.probe.handlerRan).toBe(false);
+      }
+      expect(spy).toHaveBeenCalledTimes(1);
+    });
+
+    it('checks a forged token every time when cacheSize is 0', async () => {
+      const target = appWith({ cacheSize: 0 });
+      const token = forged();
+      for (let i = 0; i < 3; i++) expect((await probeWith(target, token)).body).toMatchObject({ reason: 'bad_signature' });
+      expect(spy).toHaveBeenCalledTimes(3);
+    });
+
+    it('remembers at most 1,000 forged tokens, the least recently seen forgotten first', () => {
+      const backend = new JWTAuthenticationBackend({ secretKey: SECRET, clock: manualClock().now });
+      const refuse = (token: string): void => {
+        const header = `Bearer ${token}`;
+        expect(() => backend.authenticate({ headers: { authorization: header }, rawHeaders: ['Authorization', header] } as never)).toThrow('signature');
+      };
+      const tokens = Array.from({ length: 1001 }, (_, index) => forged(`user-${index}`));
+      for (const token of tokens) refuse(token);
+      expect(spy).toHaveBeenCalledTimes(1001);
+      refuse(tokens[1000]);
+      expect(spy).toHaveBeenCalledTimes(1001);
+      refuse(tokens[0]);
+      expect(spy).toHaveBeenCalledTimes(1002);
+    });
+  });
+
   it('still runs isRevoked and retrieveUser on every request', async () => {
     const calls = { isRevoked: 0, retrieveUser: 0 };
     let revoked = false;
@@ -126,6 +191,15 @@ describe('JWTAuthenticationBackend verified-token cache', () => {
       expect(res.status).toBe(401);
       expect(res.body.reason).toBe('unknown_key');
       expect(target.probe.handlerRan).toBe(false);
+    });
+
+    it('checks a forged token every time: a remote key set can change under it', async () => {
+      const [key, impostor] = [await joseKey('ES256', 'k1'), await joseKey('ES256', 'k1')];
+      jwks.state.document = keySet(key);
+      const target = remoteApp({ jwksUri: jwks.jwksUri, algorithms: ['ES256'] });
+      const token = await joseToken(impostor);
+      for (let i = 0; i < 3; i++) expect((await probeWith(target, token)).body).toMatchObject({ reason: 'bad_signature' });
+      expect(spy).toHaveBeenCalledTimes(3);
     });
 
     it('refreshes a stale key set even when only cached tokens arrive', async () => {

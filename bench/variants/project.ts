@@ -1,6 +1,5 @@
-import {
-  authenticated, authenticationMiddleware, JWTAuthenticationBackend, type JWTAuthenticationBackendOptions,
-} from '../../lib';
+import type { JWTAuthenticationBackendOptions } from '../../lib';
+import { authenticated, authenticationMiddleware, JWTAuthenticationBackend } from '../project-lib';
 import { AUDIENCE, ISSUER } from '../config';
 import type { PartsFactory, VariantConfig } from './app-shape';
 

@@ -22,7 +22,12 @@ export type ChallengeParams = Readonly<Record<string, string | undefined>>;
 
 // RFC 7230 §3.2.6 quoted-string: backslash-escape `"` and `\`; drop control characters,
 // which a quoted-string cannot carry and which would allow header injection.
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPING = /[\u0000-\u001f\u007f"\\]/;
+
 function quote(value: string): string {
+  // Every rejection writes a challenge: the common case (nothing to escape) allocates nothing more.
+  if (!NEEDS_ESCAPING.test(value)) return `"${value}"`;
   // eslint-disable-next-line no-control-regex
   return `"${value.replace(/[\u0000-\u001f\u007f]/g, '').replace(/["\\]/g, '\\$&')}"`;
 }

@@ -109,35 +109,39 @@ export function authenticationMiddleware(
     fail: makeFail(options.onError ?? renderAuthenticationError),
   });
 
+  // Defined once per middleware, not per request: the hot path allocates no closures.
+  function accept(result: ChainOutcome, req: Request, next: NextFunction): void {
+    if (result === null || result === undefined) return next();
+    if (!isAuthResult(result)) {
+      return next(new TypeError(`${OWNER}: a backend returned neither null nor { user, credentials: AuthCredentials }.`));
+    }
+    req.user = result.user as Express.User;
+    req.auth = result.credentials;
+    next();
+  }
+  function reject(err: unknown, req: Request, res: Response, next: NextFunction): void {
+    if (err instanceof AuthenticationError) context.fail(err as AnyAuthenticationError, req, res, next);
+    else next(asError(err));
+  }
+
   return tagMiddleware(function authenticationMiddleware(req: Request, res: Response, next: NextFunction): void {
     req.user = ANONYMOUS_USER;
     req.auth = ANONYMOUS_CREDENTIALS;
     setAuthContext(req, context);
     if (isExcluded(req)) return next();
 
-    const accept = (result: ChainOutcome): void => {
-      if (result === null || result === undefined) return next();
-      if (!isAuthResult(result)) {
-        return next(new TypeError(`${OWNER}: a backend returned neither null nor { user, credentials: AuthCredentials }.`));
-      }
-      req.user = result.user as Express.User;
-      req.auth = result.credentials;
-      next();
-    };
-    const reject = (err: unknown): void => {
-      if (err instanceof AuthenticationError) context.fail(err as AnyAuthenticationError, req, res, next);
-      else next(asError(err));
-    };
-
     let outcome: ChainOutcome | Promise<ChainOutcome>;
     try {
       outcome = authenticateChain(backends, req);
     } catch (err) {
-      reject(err);
+      reject(err, req, res, next);
       return;
     }
     // Sync backends (the JWT backend) answer without a promise, and without a microtask.
-    if (isThenable<ChainOutcome>(outcome)) outcome.then(accept, reject);
-    else accept(outcome);
+    if (isThenable<ChainOutcome>(outcome)) {
+      outcome.then((result) => accept(result, req, next), (err: unknown) => reject(err, req, res, next));
+    } else {
+      accept(outcome, req, next);
+    }
   }, { backends, isExcluded });
 }

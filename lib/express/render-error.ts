@@ -37,10 +37,14 @@ export const renderAuthenticationError: AuthenticationErrorHandler = function re
     next(err);
     return;
   }
-  res.status(err.status);
-  res.set(err.headers);
+  const body = JSON.stringify(problemDetails(err));
+  // Written with Node's own calls, not res.send: a rejection needs no ETag, no freshness check
+  // and no content negotiation, and forged tokens should be cheap to refuse.
+  res.statusCode = err.status;
+  for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
   // Credentials-dependent answers must not be cached by shared caches (RFC 6750 §5.3 spirit).
-  res.set('Cache-Control', 'no-store');
-  res.set('Content-Type', `${PROBLEM_JSON}; charset=utf-8`);
-  res.send(JSON.stringify(problemDetails(err)));
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Type', `${PROBLEM_JSON}; charset=utf-8`);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 };

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { Challenge } from '../core/challenge';
 import type { TokenPayload } from '../credentials';
 import { InvalidTokenError } from '../errors';
@@ -10,14 +11,28 @@ export interface DecodedJwt {
 
 // RFC 7515 §2: base64url without padding. Anything else (padding, `+`, `/`, whitespace) is refused.
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Whether a base64url text is the one canonical spelling of its bytes. Its last character
+ * carries spare bits (4 when the length is 4n+2, 2 when it is 4n+3), which must be zero: else
+ * `...Q` and `...R` would decode to the same bytes. A length of 4n+1 fits no byte string.
+ */
+function isCanonical(segment: string): boolean {
+  const rest = segment.length % 4;
+  if (rest === 0) return true;
+  if (rest === 1) return false;
+  return BASE64URL.indexOf(segment[segment.length - 1]) % (rest === 2 ? 16 : 4) === 0;
+}
 
 function decodeSegment(segment: string, challenge: Challenge): Record<string, unknown> {
   // A base64url text of length 4n+1 cannot come from any byte string.
   if (!SEGMENT.test(segment) || segment.length % 4 === 1) throw new InvalidTokenError('malformed', { challenge });
+  const bytes = Buffer.from(segment, 'base64url');
+  if (!isUtf8(bytes)) throw new InvalidTokenError('malformed', { challenge });
   let value: unknown;
   try {
-    value = JSON.parse(UTF8.decode(Buffer.from(segment, 'base64url')));
+    value = JSON.parse(bytes.toString('utf8'));
   } catch (cause) {
     throw new InvalidTokenError('malformed', { challenge, cause });
   }
@@ -48,12 +63,9 @@ export function decodeJwt(token: string, challenge: Challenge): DecodedJwt {
   // algorithm, the precise reason; the verifier refuses any other token without a signature.
   const signature = token.slice(second + 1);
   if (signature !== '' && !SEGMENT.test(signature)) throw new InvalidTokenError('malformed', { challenge });
-  // The last base64url character carries spare bits: `...Q` and `...R` can decode to the same
-  // bytes. Only the canonical spelling is accepted, so one signature has one token string (a
+  // Only the canonical spelling is accepted, so one signature has one token string (a
   // deny-list or replay cache keyed on the string cannot be sidestepped).
-  if (Buffer.from(signature, 'base64url').toString('base64url') !== signature) {
-    throw new InvalidTokenError('malformed', { challenge });
-  }
+  if (!isCanonical(signature)) throw new InvalidTokenError('malformed', { challenge });
   return {
     header: decodeSegment(token.slice(0, first), challenge),
     payload: decodeSegment(token.slice(first + 1, second), challenge),

@@ -120,11 +120,11 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   private buildResult(token: string, payload: TokenPayload, req: IncomingMessage): AuthResult<TUser> | Promise<AuthResult<TUser>> {
     const { scopeClaims, usernameField, retrieveUser, isRevoked, challenge } = this.settings;
     const credentials = new AuthCredentials(['authenticated', ...scopesFromPayload(payload, scopeClaims)], { token, payload });
-    const defaultUser = (): JWTUser => new JWTUser(payload, token, usernameField);
     if (retrieveUser === undefined && isRevoked === undefined) {
       // Without hooks TUser is JWTUser: the constructor's type parameter defaults to it.
-      return { user: defaultUser() as unknown as TUser, credentials };
+      return { user: new JWTUser(payload, token, usernameField) as unknown as TUser, credentials };
     }
+    const defaultUser = (): JWTUser => new JWTUser(payload, token, usernameField);
     return resolveUser(this.settings, payload, req, credentials, challenge, defaultUser) as Promise<AuthResult<TUser>>;
   }
 

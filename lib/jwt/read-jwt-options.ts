@@ -16,6 +16,9 @@ import { createJwtSigner, type JwtSigner } from './sign';
 import { createJwtVerifier, type JwtVerifier } from './verify';
 import { HTTP_TOKEN } from '../core/grammar';
 
+/** At most this many forged tokens are remembered (each up to `maxTokenLength` characters). */
+const MAX_REMEMBERED_REJECTIONS = 1000;
+
 /** A JWT backend's options, read once: what `authenticate`, `createToken` and `login` use. */
 export interface JwtSettings<TUser extends BaseUser> {
   readonly challenge: Challenge;
@@ -164,6 +167,8 @@ export function readJwtOptions<TUser extends BaseUser>(
       type: type === undefined ? undefined : normaliseType(type),
       maxTokenLength: options.maxTokenLength ?? 8192,
       cache: cacheSize === 0 ? undefined : new TokenCache(cacheSize),
+      // Forged tokens are attacker-made, up to maxTokenLength each: a smaller bound on their memory.
+      rejections: cacheSize === 0 || keySettings.remote ? undefined : new TokenCache<true>(Math.min(cacheSize, MAX_REMEMBERED_REJECTIONS)),
     }),
     sign: signingKey === undefined ? undefined : createJwtSigner({
       key: signingKey,

@@ -7,16 +7,16 @@ export interface VerifiedToken {
   readonly key: KeyObject;
 }
 
-interface Entry {
-  readonly value: VerifiedToken;
+interface Entry<TValue> {
+  readonly value: TValue;
   /** The insertion count when the entry was last moved to the young end. */
   touched: number;
 }
 
 /**
- * A bounded least-recently-used map from whole tokens to their verification, so a token seen
- * before skips the signature check. It only remembers; the verifier decides on every hit
- * (times against the clock, the key still trusted).
+ * A bounded least-recently-used map from whole tokens to what their verification found (by
+ * default a {@link VerifiedToken}), so a token seen before skips the signature check. It only
+ * remembers; the verifier decides on every hit (times against the clock, the key still trusted).
  *
  * Recency is approximate: a hit moves its entry to the young end only once the entry has aged
  * past half the capacity. Moving on every hit (a Map delete and set) costs more than the rest
@@ -30,15 +30,15 @@ interface Entry {
  * cache.get(token)?.payload;
  * ```
  */
-export class TokenCache {
+export class TokenCache<TValue = VerifiedToken> {
   // A Map iterates in insertion order: the oldest entry comes first.
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, Entry<TValue>>();
   private insertions = 0;
 
   /** @param maxEntries - How many tokens to remember, at least 1. */
   constructor(private readonly maxEntries: number) {}
 
-  get(token: string): VerifiedToken | undefined {
+  get(token: string): TValue | undefined {
     const entry = this.entries.get(token);
     if (entry === undefined) return undefined;
     if (this.insertions - entry.touched >= this.maxEntries / 2) {
@@ -49,7 +49,7 @@ export class TokenCache {
     return entry.value;
   }
 
-  set(token: string, value: VerifiedToken): void {
+  set(token: string, value: TValue): void {
     this.entries.delete(token);
     this.entries.set(token, { value, touched: ++this.insertions });
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);

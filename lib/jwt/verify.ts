@@ -29,6 +29,12 @@ export interface VerifierSettings extends ClaimExpectations {
   readonly maxTokenLength: number;
   /** Verified tokens remembered, so a repeated token skips the signature; `undefined` for none. */
   readonly cache?: TokenCache;
+  /**
+   * Tokens whose signature failed, so a repeated forged token is refused without checking its
+   * signature again; `undefined` for none. Only for keys that never change (a static key or
+   * key set): a signature fails again exactly when the key is the same.
+   */
+  readonly rejections?: TokenCache<true>;
 }
 
 /**
@@ -38,10 +44,10 @@ export interface VerifierSettings extends ClaimExpectations {
 export type JwtVerifier = (token: string) => TokenPayload | Promise<TokenPayload>;
 
 /**
- * Builds the verifier of a backend. One path for every algorithm, in the order RFC 8725 asks:
- * length, shape, algorithm and critical headers first (cheap, no cryptography), then the key,
- * then the signature, and only then the claims. Header parameters that point at keys (`jku`,
- * `x5u`, `x5c`, `jwk`) are never read: keys come from the backend's configuration only.
+ * Builds the verifier of a backend. One path for every algorithm: length, shape, algorithm and
+ * critical headers first (cheap, no cryptography), then the key, then the signature, and only
+ * then the claims and the times. Header parameters that point at keys (`jku`, `x5u`, `x5c`,
+ * `jwk`) are never read: keys come from the backend's configuration only.
  *
  * @example
  * ```ts
@@ -51,21 +57,32 @@ export type JwtVerifier = (token: string) => TokenPayload | Promise<TokenPayload
  * ```
  */
 export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
-  const { keys, challenge, clock, cache } = settings;
+  const { keys, challenge, clock, cache, rejections } = settings;
   const allowed: readonly string[] = settings.algorithms;
 
   function finish(token: string, { header, payload }: DecodedJwt, key: KeyObject): TokenPayload {
-    verifySignature(token, header.alg as Algorithm, key, challenge);
-    checkTimes(payload, Math.floor(clock() / 1000), settings, challenge);
+    try {
+      verifySignature(token, header.alg as Algorithm, key, challenge);
+    } catch (err) {
+      if (rejections !== undefined && err instanceof InvalidTokenError && err.reason === 'bad_signature') {
+        rejections.set(token, true);
+      }
+      throw err;
+    }
     checkClaims(payload, settings, challenge);
+    // Remembered once its signature and claims hold, before its times: those are checked on
+    // every use, so an expired token is refused from the cache too, without the signature again.
     cache?.set(token, { payload, key });
+    checkTimes(payload, Math.floor(clock() / 1000), settings, challenge);
     return payload;
   }
 
   // A token verified before skips decoding and the signature, never the decision: its times
-  // are checked against the clock on every hit (so an entry never outlives `exp`, and `nbf`
+  // are checked against the clock on every hit (so it is never accepted past `exp`, and `nbf`
   // and `maxAge` hold), and its key must still be trusted (a rotated-out key vouches for
   // nothing). Claims compared with configuration (`iss`, `aud`, `typ`...) cannot change.
+  // An entry whose times fail stays: the token is refused again just as cheaply, and the
+  // least-recently-used bound evicts it once it is no longer sent.
   function fromCache(token: string): TokenPayload | undefined {
     const hit = cache?.get(token);
     if (hit === undefined) return undefined;
@@ -73,12 +90,7 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
       cache?.delete(token);
       return undefined;
     }
-    try {
-      checkTimes(hit.payload, Math.floor(clock() / 1000), settings, challenge);
-    } catch (err) {
-      cache?.delete(token);
-      throw err;
-    }
+    checkTimes(hit.payload, Math.floor(clock() / 1000), settings, challenge);
     return hit.payload;
   }
 
@@ -87,6 +99,7 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
     if (token.length > settings.maxTokenLength) throw new InvalidTokenError('too_large', { challenge });
     const cached = fromCache(token);
     if (cached !== undefined) return cached;
+    if (rejections?.get(token) === true) throw new InvalidTokenError('bad_signature', { challenge });
     const decoded = decodeJwt(token, challenge);
     const { alg } = decoded.header;
     if (typeof alg !== 'string' || !allowed.includes(alg)) throw new InvalidTokenError('algorithm_not_allowed', { challenge });
