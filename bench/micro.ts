@@ -1,12 +1,13 @@
+import { spawnSync } from 'node:child_process';
 import { createHmac, createPublicKey, createSecretKey, generateKeyPairSync, type KeyObject, timingSafeEqual, verify as cryptoVerify } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { parseArgs } from 'node:util';
 import { jwtVerify } from 'jose';
 import jsonwebtoken, { type Algorithm as JwtAlgorithm } from 'jsonwebtoken';
-import type { JWTAuthenticationBackend as Backend } from '../lib';
-import { JWTAuthenticationBackend } from './project-lib';
+import { JWTAuthenticationBackend } from '../lib';
 import { AUDIENCE, BENCH_ALGORITHMS, type BenchAlgorithm, ISSUER } from './config';
 import { describeEnvironment, ownPinning } from './environment';
+import { compileBench, compiledScript } from './paths';
 import { writeReadmeBlock } from './readme';
 import { renderBlock, renderMicro } from './report';
 import { type MicroResults, type MicroRow, storeResults } from './results-store';
@@ -20,6 +21,7 @@ import { projectOptions } from './variants/project';
  * again: a hit) and off, against jsonwebtoken given a KeyObject or the string/PEM the peers
  * pass it, jose (async, as express-oauth2-jwt-bearer uses it), and a hand-written check with
  * node:crypto (signature, then exp, iss and aud). Repeats are interleaved; medians reported.
+ * Runs compiled, like the servers of `npm run bench`.
  */
 
 const { values: args } = parseArgs({ options: { 'no-write': { type: 'boolean', default: false }, ms: { type: 'string' }, repeats: { type: 'string' } } });
@@ -67,7 +69,7 @@ function byHand(algorithm: BenchAlgorithm, key: KeyObject): Verifier {
 }
 
 function projectVerifier(keys: Keys, algorithm: BenchAlgorithm, cacheSize: number | undefined): Verifier | undefined {
-  let backend: Backend;
+  let backend: JWTAuthenticationBackend;
   try {
     backend = new JWTAuthenticationBackend(projectOptions({ algorithm, key: keys.text, ...(cacheSize === undefined ? {} : { cacheSize }) }));
   } catch (err) {
@@ -158,7 +160,15 @@ async function main(): Promise<void> {
   if (args['no-write'] !== true) writeReadmeBlock(renderBlock(storeResults({ micro })));
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+if (__filename.endsWith('.ts')) {
+  // Measured as users run it, compiled by tsc like the servers of `npm run bench`: through tsx,
+  // its keep-names helper would add a property definition to every closure the library creates.
+  compileBench();
+  const child = spawnSync(process.execPath, [compiledScript('micro.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exitCode = child.status ?? 1;
+} else {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

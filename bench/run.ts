@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { JWTAuthenticationBackend } from './project-lib';
+import { JWTAuthenticationBackend } from '../lib';
 import { renderChart } from './chart';
 import { BENCH_ALGORITHMS, type BenchAlgorithm, KEY_FILES, SCENARIOS, type Scenario, type VariantId } from './config';
 import { describeEnvironment, type Environment } from './environment';

@@ -1,5 +1,6 @@
-import type { JWTAuthenticationBackendOptions } from '../../lib';
-import { authenticated, authenticationMiddleware, JWTAuthenticationBackend } from '../project-lib';
+import {
+  authenticated, authenticationMiddleware, JWTAuthenticationBackend, type JWTAuthenticationBackendOptions,
+} from '../../lib';
 import { AUDIENCE, ISSUER } from '../config';
 import type { PartsFactory, VariantConfig } from './app-shape';
 
