@@ -24,6 +24,8 @@ export interface TokenCredentials {
   readonly payload: TokenPayload;
 }
 
+const isText = (value: unknown): value is string => typeof value === 'string';
+
 /**
  * What a request is allowed to do (Starlette's `AuthCredentials`): its scopes, and for
  * token-based backends the verified `payload` and the raw `token`. The token is not enumerable,
@@ -48,10 +50,11 @@ export class AuthCredentials {
    * @param token - For token-based backends: the raw token and its verified claims. Default: none.
    */
   constructor(scopes: readonly string[] = [], token?: TokenCredentials) {
-    if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string')) {
+    if (!Array.isArray(scopes) || !scopes.every(isText)) {
       throw new TypeError('AuthCredentials: "scopes" must be an array of scope names, e.g. [\'authenticated\', \'read\'].');
     }
-    this.scopes = Object.freeze([...new Set(scopes)]);
+    // Built on every authenticated request: a single scope needs no duplicate removal.
+    this.scopes = Object.freeze(scopes.length < 2 ? [...scopes] : [...new Set(scopes)]);
     this.payload = token?.payload;
     Object.defineProperty(this, 'token', { value: token?.token, enumerable: false });
   }

@@ -30,10 +30,11 @@ export function extractToken(
   // Node joins repeated custom headers; an array here means one we cannot read unambiguously.
   if (typeof value !== 'string') throw new InvalidRequestError('malformed_header', { challenge });
   const text = value.trim();
-  const match = WHITESPACE.exec(text);
-  const given = match === null ? text : text.slice(0, match.index);
-  if (given.toLowerCase() !== scheme) return null;
-  const token = match === null ? '' : text.slice(match.index + 1).trim();
+  const space = text.search(WHITESPACE);
+  const end = space === -1 ? text.length : space;
+  // The length first: another scheme (or a bare token) is told apart without lower-casing it.
+  if (end !== scheme.length || text.slice(0, end).toLowerCase() !== scheme) return null;
+  const token = space === -1 ? '' : text.slice(space + 1).trim();
   if (token === '') throw new InvalidRequestError('missing_token', { challenge });
   if (WHITESPACE.test(token)) throw new InvalidRequestError('malformed_header', { challenge });
   return token;
