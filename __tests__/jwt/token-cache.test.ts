@@ -32,6 +32,33 @@ describe('TokenCache', () => {
     }
     expect(cache.size).toBe(100);
   });
+
+  it('stays within its size through any mix of insertions, hits and deletions', () => {
+    const cache = new TokenCache(50);
+    let seed = 7;
+    const random = (below: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % below;
+    };
+    const present = new Set<string>();
+    for (let step = 0; step < 50_000; step++) {
+      const token = `t-${random(200)}`;
+      const action = random(10);
+      if (action < 5) {
+        cache.set(token, entry);
+        present.add(token);
+      } else if (action < 8) {
+        cache.get(token);
+      } else {
+        cache.delete(token);
+        present.delete(token);
+      }
+      expect(cache.size).toBeLessThanOrEqual(50);
+    }
+    // Eviction only ever removes what was set: everything it holds was set and not deleted.
+    expect(cache.size).toBe([...present].filter((token) => cache.get(token) !== undefined).length);
+    expect(cache.size).toBeGreaterThan(0);
+  });
 });
 
 describe('JWTAuthenticationBackend verified-token cache', () => {

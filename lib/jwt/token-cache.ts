@@ -33,6 +33,10 @@ interface Entry<TValue> {
 export class TokenCache<TValue = VerifiedToken> {
   // A Map iterates in insertion order: the oldest entry comes first.
   private readonly entries = new Map<string, Entry<TValue>>();
+  // One iterator kept across evictions: everything before it has been evicted, so it always
+  // stands at the oldest entry. A new `keys().next()` per eviction would step over every
+  // evicted slot the Map has not compacted yet (up to half its capacity), on every insertion.
+  private oldest: Iterator<string> = this.entries.keys();
   private insertions = 0;
 
   /** @param maxEntries - How many tokens to remember, at least 1. */
@@ -52,7 +56,13 @@ export class TokenCache<TValue = VerifiedToken> {
   set(token: string, value: TValue): void {
     this.entries.delete(token);
     this.entries.set(token, { value, touched: ++this.insertions });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    if (this.entries.size > this.maxEntries) this.evictOldest();
+  }
+
+  // Called only with more than `maxEntries` (at least 1) entries, all at or after the
+  // iterator: it never runs out.
+  private evictOldest(): void {
+    this.entries.delete(this.oldest.next().value as string);
   }
 
   delete(token: string): void {
