@@ -133,8 +133,11 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
    * How many verified tokens to remember (a least-recently-used cache keyed by the whole token),
    * so a token seen before skips decoding and the signature check. Every hit still checks
    * `exp`/`nbf`/`iat`/`maxAge` against the clock and that the verifying key is still trusted;
-   * `isRevoked` and `retrieveUser` run on every request. `0` turns it off. Default: `10000`
-   * (a few megabytes for typical tokens).
+   * `isRevoked` and `retrieveUser` run on every request; an expired token stays remembered, so
+   * it is refused again without the signature check. With a static key (not `jwksUri`), tokens
+   * whose signature failed are remembered apart, up to 1,000 (or `cacheSize` if smaller), and
+   * refused again without the check. `0` turns both off. Default: `10000` entries (a few
+   * megabytes for typical tokens).
    */
   readonly cacheSize?: number;
 }
