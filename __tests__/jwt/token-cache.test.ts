@@ -6,10 +6,10 @@ import { joseKey, joseToken, keySet } from '../helpers/jose-keys';
 import { type JwksServer, startJwksServer } from '../helpers/jwks-server';
 import { manualClock } from '../helpers/manual-clock';
 import { probeWith, remoteApp } from '../helpers/remote-apps';
-import { claims, NOW, SECRET, signToken } from '../helpers/tokens';
+import { claims, hmacToken, NOW, SECRET, signToken } from '../helpers/tokens';
 
 describe('TokenCache', () => {
-  const entry = { payload: {}, key: {} as never };
+  const entry = { payload: {}, key: {} as never, verifiedAt: NOW };
 
   it('never holds more than its size, evicting the least recently used token', () => {
     const cache = new TokenCache(2);
@@ -97,6 +97,14 @@ describe('JWTAuthenticationBackend verified-token cache', () => {
     expect(target.probe.handlerRan).toBe(false);
   });
 
+  it('refuses a cached token past its exp when it has no iat (the fast-jwt cache flaw, CVE-2026-107719)', async () => {
+    const target = appWith();
+    const token = hmacToken({ alg: 'HS256', typ: 'JWT' }, { sub: 'user-1', exp: NOW + 60 });
+    expect((await probeWith(target, token)).status).toBe(200);
+    target.clock.advance(60_000);
+    expect((await probeWith(target, token)).body).toMatchObject({ reason: 'expired', claim: 'exp' });
+  });
+
   it('respects nbf on every hit: a clock set back before nbf refuses the cached token', async () => {
     const target = appWith({ clockTolerance: 10 });
     const token = signToken(claims({ nbf: NOW + 5 }));
@@ -140,6 +148,38 @@ describe('JWTAuthenticationBackend verified-token cache', () => {
     expect(spy).toHaveBeenCalledTimes(3);
   });
 
+  describe('cacheMaxAge', () => {
+    it('uses a verification for cacheMaxAge seconds, then checks the signature again', async () => {
+      const target = appWith({ cacheMaxAge: 60 });
+      const token = signToken();
+      expect((await probeWith(target, token)).status).toBe(200);
+      target.clock.advance(59_000);
+      expect((await probeWith(target, token)).status).toBe(200);
+      expect(spy).toHaveBeenCalledTimes(1);
+      target.clock.advance(1_000);
+      expect((await probeWith(target, token)).status).toBe(200);
+      expect(spy).toHaveBeenCalledTimes(2);
+    });
+
+    it('defaults to 600 seconds', async () => {
+      const target = appWith();
+      const token = signToken();
+      await probeWith(target, token);
+      target.clock.advance(599_000);
+      await probeWith(target, token);
+      expect(spy).toHaveBeenCalledTimes(1);
+      target.clock.advance(1_000);
+      expect((await probeWith(target, token)).status).toBe(200);
+      expect(spy).toHaveBeenCalledTimes(2);
+    });
+
+    it('throws a TypeError for a cacheMaxAge that is not a number of seconds of at least 1', () => {
+      for (const cacheMaxAge of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '600']) {
+        expect(() => new JWTAuthenticationBackend({ secretKey: SECRET, cacheMaxAge: cacheMaxAge as number })).toThrow(/"cacheMaxAge" must be a finite number of at least 1/);
+      }
+    });
+  });
+
   describe('forged tokens', () => {
     const forged = (sub = 'user-1'): string => signToken(claims({ sub }), { key: `${SECRET}-forged` });
 
@@ -153,6 +193,18 @@ describe('JWTAuthenticationBackend verified-token cache', () => {
         expect(target.probe.handlerRan).toBe(false);
       }
       expect(spy).toHaveBeenCalledTimes(1);
+    });
+
+    it('checks a forged token again after cacheMaxAge seconds', async () => {
+      const target = appWith({ cacheMaxAge: 30 });
+      const token = forged();
+      await probeWith(target, token);
+      target.clock.advance(29_000);
+      expect((await probeWith(target, token)).body).toMatchObject({ reason: 'bad_signature' });
+      expect(spy).toHaveBeenCalledTimes(1);
+      target.clock.advance(1_000);
+      expect((await probeWith(target, token)).body).toMatchObject({ reason: 'bad_signature' });
+      expect(spy).toHaveBeenCalledTimes(2);
     });
 
     it('checks a forged token every time when cacheSize is 0', async () => {

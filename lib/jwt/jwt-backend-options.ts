@@ -140,6 +140,17 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
    * megabytes for typical tokens).
    */
   readonly cacheSize?: number;
+  /**
+   * How long, in seconds, a remembered verification (a verified token, or a forged one) is used
+   * before the token is verified afresh, signature included. A cached token is never accepted
+   * past its own `exp` whatever this says. Default: `600` (10 minutes).
+   *
+   * @example
+   * ```ts
+   * new JWTAuthenticationBackend({ secretKey, cacheSize: 50_000, cacheMaxAge: 60 });
+   * ```
+   */
+  readonly cacheMaxAge?: number;
 }
 
 /** The option names {@link JWTAuthenticationBackendOptions} knows. */
@@ -147,5 +158,5 @@ export const JWT_BACKEND_OPTION_NAMES: readonly string[] = Object.freeze([
   'secretKey', 'algorithm', 'algorithms', 'prefix', 'header', 'realm', 'usernameField', 'issuer',
   'audience', 'subject', 'clockTolerance', 'maxAge', 'requiredClaims', 'scopesClaim', 'clock',
   'retrieveUser', 'isRevoked', 'signingKey', 'expiresIn', 'jwksUri', 'keySetFetch', 'allowWeakKeys',
-  'signingKeyId', 'type', 'maxTokenLength', 'cacheSize',
+  'signingKeyId', 'type', 'maxTokenLength', 'cacheSize', 'cacheMaxAge',
 ]);

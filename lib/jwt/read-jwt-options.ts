@@ -140,6 +140,7 @@ export function readJwtOptions<TUser extends BaseUser>(
   const keySettings = readKeyOptions(owner, options as JWTAuthenticationBackendOptions<BaseUser>, algorithms, clock, challenge);
   checkNumber(owner, 'maxTokenLength', options.maxTokenLength, 16);
   checkNumber(owner, 'cacheSize', options.cacheSize, 0);
+  checkNumber(owner, 'cacheMaxAge', options.cacheMaxAge, 1);
   const cacheSize = options.cacheSize ?? 10_000;
   if (!Number.isInteger(cacheSize)) throw new TypeError(`${owner}: "cacheSize" must be a whole number of entries (0 turns the cache off).`);
   const type = options.type === undefined ? undefined : check.text('type', options.type, '');
@@ -167,8 +168,9 @@ export function readJwtOptions<TUser extends BaseUser>(
       type: type === undefined ? undefined : normaliseType(type),
       maxTokenLength: options.maxTokenLength ?? 8192,
       cache: cacheSize === 0 ? undefined : new TokenCache(cacheSize),
+      cacheMaxAge: options.cacheMaxAge ?? 600,
       // Forged tokens are attacker-made, up to maxTokenLength each: a smaller bound on their memory.
-      rejections: cacheSize === 0 || keySettings.remote ? undefined : new TokenCache<true>(Math.min(cacheSize, MAX_REMEMBERED_REJECTIONS)),
+      rejections: cacheSize === 0 || keySettings.remote ? undefined : new TokenCache<number>(Math.min(cacheSize, MAX_REMEMBERED_REJECTIONS)),
     }),
     sign: signingKey === undefined ? undefined : createJwtSigner({
       key: signingKey,

@@ -1,10 +1,12 @@
 import type { KeyObject } from 'node:crypto';
 import type { TokenPayload } from '../credentials';
 
-/** What a verified token leaves in the cache: its claims and the key that verified it. */
+/** What a verified token leaves in the cache: its claims, the key that verified it, and when. */
 export interface VerifiedToken {
   readonly payload: TokenPayload;
   readonly key: KeyObject;
+  /** When it was verified, in seconds since the epoch (by the backend's clock). */
+  readonly verifiedAt: number;
 }
 
 interface Entry<TValue> {
@@ -26,7 +28,7 @@ interface Entry<TValue> {
  * @example
  * ```ts
  * const cache = new TokenCache(10_000);
- * cache.set(token, { payload, key });
+ * cache.set(token, { payload, key, verifiedAt: nowSec });
  * cache.get(token)?.payload;
  * ```
  */

@@ -30,11 +30,14 @@ export interface VerifierSettings extends ClaimExpectations {
   /** Verified tokens remembered, so a repeated token skips the signature; `undefined` for none. */
   readonly cache?: TokenCache;
   /**
-   * Tokens whose signature failed, so a repeated forged token is refused without checking its
-   * signature again; `undefined` for none. Only for keys that never change (a static key or
-   * key set): a signature fails again exactly when the key is the same.
+   * Tokens whose signature failed, with when (seconds since the epoch), so a repeated forged
+   * token is refused without checking its signature again; `undefined` for none. Only for keys
+   * that never change (a static key or key set): a signature fails again exactly when the key
+   * is the same.
    */
-  readonly rejections?: TokenCache<true>;
+  readonly rejections?: TokenCache<number>;
+  /** Seconds a remembered verification or rejection is used before the token is verified afresh. */
+  readonly cacheMaxAge: number;
 }
 
 /**
@@ -52,7 +55,7 @@ export type JwtVerifier = (token: string) => TokenPayload | Promise<TokenPayload
  * @example
  * ```ts
  * const verify = createJwtVerifier({ keys, algorithms: ['HS256'], clockTolerance: 0,
- *   requiredClaims: ['exp'], clock: Date.now, challenge: DEFAULT_CHALLENGE });
+ *   requiredClaims: ['exp'], clock: Date.now, challenge: DEFAULT_CHALLENGE, cacheMaxAge: 600 });
  * const claims = await verify(token);
  * ```
  */
@@ -61,19 +64,20 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
   const allowed: readonly string[] = settings.algorithms;
 
   function finish(token: string, { header, payload }: DecodedJwt, key: KeyObject): TokenPayload {
+    const now = Math.floor(clock() / 1000);
     try {
       verifySignature(token, header.alg as Algorithm, key, challenge);
     } catch (err) {
       if (rejections !== undefined && err instanceof InvalidTokenError && err.reason === 'bad_signature') {
-        rejections.set(token, true);
+        rejections.set(token, now);
       }
       throw err;
     }
     checkClaims(payload, settings, challenge);
     // Remembered once its signature and claims hold, before its times: those are checked on
     // every use, so an expired token is refused from the cache too, without the signature again.
-    cache?.set(token, { payload, key });
-    checkTimes(payload, Math.floor(clock() / 1000), settings, challenge);
+    cache?.set(token, { payload, key, verifiedAt: now });
+    checkTimes(payload, now, settings, challenge);
     return payload;
   }
 
@@ -82,24 +86,31 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
   // and `maxAge` hold), and its key must still be trusted (a rotated-out key vouches for
   // nothing). Claims compared with configuration (`iss`, `aud`, `typ`...) cannot change.
   // An entry whose times fail stays: the token is refused again just as cheaply, and the
-  // least-recently-used bound evicts it once it is no longer sent.
-  function fromCache(token: string): TokenPayload | undefined {
+  // least-recently-used bound evicts it once it is no longer sent. After `cacheMaxAge` the
+  // token is verified afresh.
+  function fromCache(token: string, now: number): TokenPayload | undefined {
     const hit = cache?.get(token);
     if (hit === undefined) return undefined;
-    if (!keys.trusts(hit.key)) {
+    if (now - hit.verifiedAt >= settings.cacheMaxAge || !keys.trusts(hit.key)) {
       cache?.delete(token);
       return undefined;
     }
-    checkTimes(hit.payload, Math.floor(clock() / 1000), settings, challenge);
+    checkTimes(hit.payload, now, settings, challenge);
     return hit.payload;
+  }
+
+  function rejectedBefore(token: string, now: number): boolean {
+    const rejectedAt = rejections?.get(token);
+    return rejectedAt !== undefined && now - rejectedAt < settings.cacheMaxAge;
   }
 
   return function verifyJwt(token: string): TokenPayload | Promise<TokenPayload> {
     // Before any decoding: an attacker must not make us parse megabytes.
     if (token.length > settings.maxTokenLength) throw new InvalidTokenError('too_large', { challenge });
-    const cached = fromCache(token);
+    const now = Math.floor(clock() / 1000);
+    const cached = fromCache(token, now);
     if (cached !== undefined) return cached;
-    if (rejections?.get(token) === true) throw new InvalidTokenError('bad_signature', { challenge });
+    if (rejectedBefore(token, now)) throw new InvalidTokenError('bad_signature', { challenge });
     const decoded = decodeJwt(token, challenge);
     const { alg } = decoded.header;
     if (typeof alg !== 'string' || !allowed.includes(alg)) throw new InvalidTokenError('algorithm_not_allowed', { challenge });
