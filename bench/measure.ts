@@ -4,7 +4,7 @@ import {
 } from './config';
 import type { TokenSource } from './load-protocol';
 import type { ServerBlock, Settings } from './plan';
-import { type LoadGenerator, type Pinning, residentBytes, ServerConfigurationError, startServer } from './processes';
+import { cpuMicros, type LoadGenerator, type Pinning, residentBytes, ServerConfigurationError, startServer } from './processes';
 import { smokeCheck } from './smoke';
 import type { Measurement } from './stats';
 import { VARIANTS } from './variants';
@@ -84,13 +84,17 @@ async function runBlock(context: RunContext, block: ServerBlock, counter: { inde
       await load.run({ url: `${url}${PROTECTED_PATH}`, connections: settings.connections, warmupSec: 0, durationSec: settings.serverWarmupSec, tokens: tokenSource(context, 'repeated', algorithm) });
     }
     for (const scenario of block.scenarios) {
-      const result = await load.run({
+      const request = {
         url: `${url}${scenario === 'open' ? OPEN_PATH : PROTECTED_PATH}`,
         connections: settings.connections,
-        warmupSec: settings.warmupSec,
-        durationSec: settings.durationSec,
+        warmupSec: 0,
         tokens: tokenSource(context, scenario, algorithm),
-      });
+      };
+      // The warm-up apart, so that the server's CPU time is read around the measurement alone.
+      if (settings.warmupSec > 0) await load.run({ ...request, durationSec: settings.warmupSec });
+      const cpuBefore = cpuMicros(server.pid);
+      const result = await load.run({ ...request, durationSec: settings.durationSec });
+      const cpuAfter = cpuMicros(server.pid);
       const measurement: Measurement = {
         round, variant, algorithm, scenario,
         ...(bareRole === undefined ? {} : { bareRole }),
@@ -98,6 +102,7 @@ async function runBlock(context: RunContext, block: ServerBlock, counter: { inde
         p50Ms: result.p50Ms,
         p99Ms: result.p99Ms,
         rssBytes: residentBytes(server.pid) ?? Number.NaN,
+        cpuUsPerRequest: cpuBefore === undefined || cpuAfter === undefined || result.total === 0 ? Number.NaN : (cpuAfter - cpuBefore) / result.total,
         problems: problemsOf(variant, scenario, result),
       };
       counter.index += 1;

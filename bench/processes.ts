@@ -94,6 +94,20 @@ export function residentBytes(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): 
   }
 }
 
+// Linux reports process times in clock ticks of USER_HZ, which is 100 on every architecture it runs on.
+const TICKS_PER_SECOND = 100;
+
+/** The CPU time (user and system) a process has used so far, in microseconds, from /proc (`undefined` where there is none). */
+export function cpuMicros(pid: number): number | undefined {
+  try {
+    // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / TICKS_PER_SECOND);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The load generator process, driven over IPC. */
 export interface LoadGenerator {
   run(request: Omit<LoadRequest, 'type' | 'id'>): Promise<LoadResult>;

@@ -48,12 +48,13 @@ function matrix(speed: SpeedResults): string[] {
 
 function details(speed: SpeedResults): string[] {
   const lines = [
-    '| scenario | alg. | variant | req/s | × bare | spread | p50 ms | × bare | p99 ms | × bare | RSS MB | × bare |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | alg. | variant | req/s | × bare | spread | CPU µs/req | × bare | p50 ms | × bare | p99 ms | × bare | RSS MB | × bare |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const cell of sorted(speed.summaries)) {
     const problems = cell.problems.length > 0 ? ` ⚠ ${cell.problems.join('; ')}` : '';
     lines.push(`| ${rowName(cell).join(' | ')} | ${VARIANTS[cell.variant].label}${problems} | ${thousands(cell.median.rps)} | ${fixed(cell.ratio.rps)} | ${percent(cell.rpsSpread)} `
+      + `| ${fixed(cell.median.cpuUsPerRequest, 0)} | ${fixed(cell.ratio.cpuUsPerRequest)} `
       + `| ${fixed(cell.median.p50Ms, 1)} | ${fixed(cell.ratio.p50Ms)} | ${fixed(cell.median.p99Ms, 1)} | ${fixed(cell.ratio.p99Ms)} `
       + `| ${fixed(cell.median.rssBytes / MB, 0)} | ${fixed(cell.ratio.rssBytes)} |`);
   }
@@ -97,7 +98,7 @@ export function renderSpeed(speed: SpeedResults): string[] {
     ...targetLines(speed.targets),
     '',
     ...(speed.notes.length > 0 ? [...speed.notes.map((note) => `- ${note}`), ''] : []),
-    '<details><summary>Every cell: requests/s, latency and server RSS, each with its ratio to bare Express, and the spread of requests/s over the rounds</summary>',
+    '<details><summary>Every cell: requests/s, the server CPU time per request, latency and server RSS, each with its ratio to bare Express, and the spread of requests/s over the rounds</summary>',
     '',
     ...details(speed),
     '',

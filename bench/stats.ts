@@ -13,19 +13,26 @@ export interface Measurement {
   readonly p99Ms: number;
   /** The server's resident set size at the end of the measurement, in bytes. */
   readonly rssBytes: number;
+  /**
+   * The server's CPU time (user and system) per request over the measurement, in microseconds:
+   * steadier than requests/s on a shared machine, since time the server is not scheduled is not
+   * counted. `NaN` where /proc cannot tell.
+   */
+  readonly cpuUsPerRequest: number;
   /** Why this measurement does not count (wrong statuses, errors, a pool that ran out); empty when it does. */
   readonly problems: readonly string[];
 }
 
-/** The four numbers reported per cell. */
+/** The five numbers reported per cell. */
 export interface Metrics {
   readonly rps: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly rssBytes: number;
+  readonly cpuUsPerRequest: number;
 }
 
-const METRIC_NAMES = ['rps', 'p50Ms', 'p99Ms', 'rssBytes'] as const;
+const METRIC_NAMES = ['rps', 'p50Ms', 'p99Ms', 'rssBytes', 'cpuUsPerRequest'] as const;
 
 export interface CellSummary {
   readonly variant: VariantId;
@@ -60,6 +67,7 @@ export function metricsMedian(items: readonly Metrics[]): Metrics {
     p50Ms: median(items.map((item) => item.p50Ms)),
     p99Ms: median(items.map((item) => item.p99Ms)),
     rssBytes: median(items.map((item) => item.rssBytes)),
+    cpuUsPerRequest: median(items.map((item) => item.cpuUsPerRequest)),
   };
 }
 
