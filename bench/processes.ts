@@ -100,8 +100,10 @@ const TICKS_PER_SECOND = 100;
 /** The CPU time (user and system) a process has used so far, in microseconds, from /proc (`undefined` where there is none). */
 export function cpuMicros(pid: number): number | undefined {
   try {
-    // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // The command name is in parentheses and may hold spaces and parentheses itself: read after the last one.
+    // From there on, utime and stime (fields 14 and 15 of proc(5)) are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / TICKS_PER_SECOND);
   } catch {
     return undefined;
