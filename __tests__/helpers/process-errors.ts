@@ -38,6 +38,21 @@ export function watchUnhandledRejections(): RejectionWatch {
 }
 
 /**
+ * Registers, for the whole test file, a watch that fails the file if any promise rejection
+ * went unhandled from its first test to its last.
+ */
+export function expectNoUnhandledRejections(): void {
+  let watch: RejectionWatch;
+  beforeAll(() => {
+    watch = watchUnhandledRejections();
+  });
+  afterAll(() => {
+    watch.stop();
+    expect(watch.reasons).toEqual([]);
+  });
+}
+
+/**
  * Runs `body` with the process's other `unhandledRejection` listeners (Jest's) detached, so a
  * test can provoke a rejection on purpose to prove a watch sees it; restores them after.
  */

@@ -114,6 +114,15 @@ describe('JWTAuthenticationBackend with a key set larger than maxBytes', () => {
   // A valid JWKS padded with one megabyte of whitespace: only its size is wrong.
   const huge = (): string => JSON.stringify(keySet(rsa)).replace('{', `{${' '.repeat(1 << 20)}`);
 
+  /** Answers 503 with the set the server serves now, then 200 after the cooldown once it serves a small one. */
+  async function expectUnavailableThenRecovered(): Promise<void> {
+    const target = remoteApp({ jwksUri: jwks.jwksUri, keySetFetch: { ...FETCH, maxBytes: MAX_BYTES } });
+    expectUnavailable(await probeWith(target, token), target.probe);
+    jwks.state.body = undefined;
+    target.clock.advance(FETCH.cooldownMs);
+    expect((await probeWith(target, token)).status).toBe(200);
+  }
+
   it('accepts a set within maxBytes', async () => {
     const target = remoteApp({ jwksUri: jwks.jwksUri, keySetFetch: { ...FETCH, maxBytes: MAX_BYTES } });
     expect((await probeWith(target, token)).status).toBe(200);
@@ -121,21 +130,13 @@ describe('JWTAuthenticationBackend with a key set larger than maxBytes', () => {
 
   it('answers 503 for a 1 MB body with Content-Length, then works again once the set is small', async () => {
     jwks.state.body = huge();
-    const target = remoteApp({ jwksUri: jwks.jwksUri, keySetFetch: { ...FETCH, maxBytes: MAX_BYTES } });
-    expectUnavailable(await probeWith(target, token), target.probe);
-    jwks.state.body = undefined;
-    target.clock.advance(FETCH.cooldownMs);
-    expect((await probeWith(target, token)).status).toBe(200);
+    await expectUnavailableThenRecovered();
   });
 
   it('answers 503 for a 1 MB chunked body without Content-Length, then works again once the set is small', async () => {
     jwks.state.body = huge();
     jwks.state.chunked = true;
-    const target = remoteApp({ jwksUri: jwks.jwksUri, keySetFetch: { ...FETCH, maxBytes: MAX_BYTES } });
-    expectUnavailable(await probeWith(target, token), target.probe);
-    jwks.state.body = undefined;
-    target.clock.advance(FETCH.cooldownMs);
-    expect((await probeWith(target, token)).status).toBe(200);
+    await expectUnavailableThenRecovered();
   });
 
   describe('at the boundary', () => {
@@ -163,11 +164,7 @@ describe('JWTAuthenticationBackend with a key set larger than maxBytes', () => {
     it('answers 503 for a chunked set of maxBytes + 1 bytes, with no uncaught error, and works again afterwards', async () => {
       jwks.state.body = padded(MAX_BYTES + 1);
       jwks.state.chunked = true;
-      const target = remoteApp({ jwksUri: jwks.jwksUri, keySetFetch: { ...FETCH, maxBytes: MAX_BYTES } });
-      expectUnavailable(await probeWith(target, token), target.probe);
-      jwks.state.body = undefined;
-      target.clock.advance(FETCH.cooldownMs);
-      expect((await probeWith(target, token)).status).toBe(200);
+      await expectUnavailableThenRecovered();
     });
   });
 });

@@ -9,7 +9,7 @@ import {
 import { EXPRESS_VERSIONS } from '../helpers/apps';
 import { expectRejection, invalidTokenChallenge } from '../helpers/expectations';
 import { listenLocally, type LocalServer } from '../helpers/local-server';
-import { type RejectionWatch, watchUnhandledRejections } from '../helpers/process-errors';
+import { expectNoUnhandledRejections } from '../helpers/process-errors';
 import { claims, fixedClock, SECRET, signToken } from '../helpers/tokens';
 
 // Errors from the application's own code (hooks, custom backends, onError) are the
@@ -62,14 +62,7 @@ const storm = (server: ServingApp, subjects: readonly string[]): Promise<request
 /** user-0 … user-39, with a failing subject after every third. */
 const SUBJECTS = Array.from({ length: 40 }, (_, index) => (index % 4 === 3 ? `fail-${index}` : `user-${index}`));
 
-let watch: RejectionWatch;
-beforeAll(() => {
-  watch = watchUnhandledRejections();
-});
-afterAll(() => {
-  watch.stop();
-  expect(watch.reasons).toEqual([]);
-});
+expectNoUnhandledRejections();
 
 describe.each(EXPRESS_VERSIONS)('Errors from application code on %s', (_version, expressFactory) => {
   const servers: ServingApp[] = [];

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { authenticationMiddleware } from '../../lib';
 import { signedToken } from '../helpers/hostile-tokens';
 import { fakeRequest, type MiddlewareOutcome, runMiddleware } from '../helpers/raw-requests';
-import { type RejectionWatch, watchUnhandledRejections } from '../helpers/process-errors';
+import { expectNoUnhandledRejections } from '../helpers/process-errors';
 import { BACKENDS } from '../helpers/security-backends';
 import { claims, fixedClock, SECRET } from '../helpers/tokens';
 
@@ -29,14 +29,7 @@ const hostileValue = fc.oneof(
   fc.tuple(anyText, anyText).map(([a, b]) => `token=${a}; token=${b}`),
 );
 
-let watch: RejectionWatch;
-beforeAll(() => {
-  watch = watchUnhandledRejections();
-});
-afterAll(() => {
-  watch.stop();
-  expect(watch.reasons).toEqual([]);
-});
+expectNoUnhandledRejections();
 
 /**
  * Whether an Authorization value is `Bearer` and the genuine token with only whitespace added:
