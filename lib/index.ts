@@ -2,7 +2,7 @@ import './express/augment';
 
 export type { AuthenticationBackend, AuthResult } from './backend';
 export { type Challenge, formatChallenge } from './core/challenge';
-export { type ProblemDetails, problemDetails } from './core/problem-details';
+export { type ProblemDetails, problemDetails } from './problem-details';
 export { AuthCredentials, type TokenPayload } from './credentials';
 export {
   type AnyAuthenticationError,
@@ -27,9 +27,9 @@ export { authenticationMiddleware, type AuthenticationMiddlewareOptions } from '
 export { type AuthenticationErrorHandler, renderAuthenticationError } from './express/render-error';
 export { type JwksHandlerOptions, jwksHandler, type JwksPublisher } from './express/jwks-handler';
 export { type RouteAccess, routeAccessOf } from './express/route-access';
-export type { RemoteKeySetOptions } from './jwks/remote-key-set';
-export type { JsonWebKeySet, KeyMap } from './jwks/static-key-set';
-export { type Algorithm, SUPPORTED_ALGORITHMS } from './jwt/algorithms';
+export type { RemoteKeySetOptions } from './keys/remote-key-set';
+export type { JsonWebKeySet, KeyMap } from './keys/static-key-set';
+export { type Algorithm, SUPPORTED_ALGORITHMS } from './keys/algorithms';
 export { JWTCookieAuthenticationBackend } from './cookie/cookie-backend';
 export type { JWTCookieAuthenticationBackendOptions } from './cookie/cookie-backend-options';
 export type { TokenResponseBody } from './core/token-response';
@@ -42,7 +42,7 @@ export {
 } from './jwt/jwt-backend';
 export type { JWTAuthenticationBackendOptions } from './jwt/jwt-backend-options';
 export { JWTUser } from './jwt/jwt-user';
-export type { KeyInput, SigningKeyInput } from './jwt/keys';
+export type { KeyInput, SigningKeyInput } from './keys/key-objects';
 export { type BaseUser, SimpleUser, UnauthenticatedUser } from './user';
 export { type MiddlewareMetadata, middlewareMetadataOf } from './express/middleware-metadata';
 export { OAuth2PasswordBearerBackend } from './oauth2/oauth2-backend';

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import type { JsonWebKeySet } from '../jwks/static-key-set';
+import type { JsonWebKeySet } from '../keys/static-key-set';
 
 /**
  * Options of {@link jwksHandler}.

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AuthenticationBackend, AuthResult } from '../backend';
-import { authenticateChain, type ChainOutcome } from '../core/backend-chain';
+import { authenticateChain, type ChainOutcome } from '../request/backend-chain';
 import { DEFAULT_CHALLENGE } from '../core/challenge';
 import { rejectUnknownOptions } from '../core/options';
 import { isThenable } from '../core/thenable';

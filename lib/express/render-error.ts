@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { PROBLEM_JSON, problemDetails } from '../core/problem-details';
+import { PROBLEM_JSON, problemDetails } from '../problem-details';
 import type { AnyAuthenticationError } from '../errors';
 
 /**

@@ -2,10 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import type { TokenPayload } from '../credentials';
 import type { BaseUser } from '../user';
 import type { JWTUser } from './jwt-user';
-import type { Algorithm } from './algorithms';
-import type { RemoteKeySetOptions } from '../jwks/remote-key-set';
-import type { JsonWebKeySet, KeyMap } from '../jwks/static-key-set';
-import type { KeyInput, SigningKeyInput } from './keys';
+import type { Algorithm } from '../keys/algorithms';
+import type { RemoteKeySetOptions } from '../keys/remote-key-set';
+import type { JsonWebKeySet, KeyMap } from '../keys/static-key-set';
+import type { KeyInput, SigningKeyInput } from '../keys/key-objects';
 
 /**
  * Options of {@link JWTAuthenticationBackend}. Read once, validated, and copied at construction;

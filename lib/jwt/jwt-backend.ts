@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthenticationBackend, AuthResult } from '../backend';
-import { extractToken, rejectRepeatedHeader } from '../core/bearer';
+import { extractToken, rejectRepeatedHeader } from '../request/bearer';
 import type { Challenge } from '../core/challenge';
-import { scopesFromPayload } from '../core/scopes';
+import { scopesFromPayload } from './scopes';
 import { sendCredentialResponse, type TokenResponseBody } from '../core/token-response';
 import { isThenable } from '../core/thenable';
 import { AuthCredentials, type TokenPayload } from '../credentials';
-import { publicJwk } from '../jwks/publish';
-import type { JsonWebKeySet } from '../jwks/static-key-set';
+import { publicJwk } from '../keys/publish';
+import type { JsonWebKeySet } from '../keys/static-key-set';
 import type { BaseUser } from '../user';
 import { JWT_BACKEND_OPTION_NAMES, type JWTAuthenticationBackendOptions } from './jwt-backend-options';
 import { JWTUser } from './jwt-user';

@@ -1,16 +1,16 @@
 import type { KeyObject } from 'node:crypto';
 import type { Challenge } from '../core/challenge';
 import { checkNumber, rejectUnknownOptions } from '../core/options';
-import { isFetchableUrl } from '../jwks/fetch-json';
-import { keyEntry, type KeyEntry } from '../jwks/key-entry';
-import type { KeyResolver } from '../jwks/key-resolver';
-import { jwkThumbprint } from '../jwks/publish';
-import { RemoteKeySet, type RemoteKeySetOptions } from '../jwks/remote-key-set';
-import { isJsonWebKeySet, isKeyMap, SingleKey, StaticKeySet, staticEntries } from '../jwks/static-key-set';
+import { isFetchableUrl } from '../keys/fetch-json';
+import { keyEntry, type KeyEntry } from '../keys/key-entry';
+import type { KeyResolver } from '../keys/key-resolver';
+import { jwkThumbprint } from '../keys/publish';
+import { RemoteKeySet, type RemoteKeySetOptions } from '../keys/remote-key-set';
+import { isJsonWebKeySet, isKeyMap, SingleKey, StaticKeySet, staticEntries } from '../keys/static-key-set';
 import type { BaseUser } from '../user';
-import { type Algorithm, keyFamily } from './algorithms';
+import { type Algorithm, keyFamily } from '../keys/algorithms';
 import type { JWTAuthenticationBackendOptions } from './jwt-backend-options';
-import { checkOneKeyKind, toSigningKey, toVerificationKey } from './keys';
+import { checkOneKeyKind, toSigningKey, toVerificationKey } from '../keys/key-objects';
 
 /** What a backend verifies and signs with, read from its key options. */
 export interface KeySettings {

@@ -1,7 +1,7 @@
 import { type KeyObject, randomUUID, sign as cryptoSign } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
 import type { TokenPayload } from '../credentials';
-import type { Algorithm } from './algorithms';
+import type { Algorithm } from '../keys/algorithms';
 
 /** What a signer needs, validated by the backend. */
 export interface SignerSettings {

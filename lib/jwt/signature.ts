@@ -2,7 +2,7 @@ import { type KeyObject, verify as cryptoVerify } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
 import type { Challenge } from '../core/challenge';
 import { InvalidTokenError } from '../errors';
-import type { Algorithm } from './algorithms';
+import type { Algorithm } from '../keys/algorithms';
 
 /**
  * Checks the signature of a compact JWS, and nothing else: claims are checked by one path for

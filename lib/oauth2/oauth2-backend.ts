@@ -3,7 +3,7 @@ import type { oas31 } from 'openapi3-ts';
 import type { AuthResult } from '../backend';
 import { JWTCookieAuthenticationBackend } from '../cookie/cookie-backend';
 import { COOKIE_OPTION_NAMES } from '../cookie/cookie-backend-options';
-import { scopesFromPayload } from '../core/scopes';
+import { scopesFromPayload } from '../jwt/scopes';
 import { sendCredentialResponse } from '../core/token-response';
 import type { ClaimsOrSubject, LoginOptions } from '../jwt/jwt-backend';
 import { JWT_BACKEND_OPTION_NAMES } from '../jwt/jwt-backend-options';

@@ -1,8 +1,8 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { Challenge } from '../core/challenge';
 import { InvalidTokenError } from '../errors';
-import { type Algorithm, keyFamily } from '../jwt/algorithms';
-import { describeMisfit, isKeyObject, type KeyInput, toKeyObject } from '../jwt/keys';
+import { type Algorithm, keyFamily } from './algorithms';
+import { describeMisfit, isKeyObject, type KeyInput, toKeyObject } from './key-objects';
 import { type KeyEntry, keyEntry, selectKey } from './key-entry';
 import type { KeyResolver } from './key-resolver';
 

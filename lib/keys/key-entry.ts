@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import type { Challenge } from '../core/challenge';
 import { InvalidTokenError } from '../errors';
-import type { Algorithm } from '../jwt/algorithms';
-import { describeMisfit } from '../jwt/keys';
+import type { Algorithm } from './algorithms';
+import { describeMisfit } from './key-objects';
 
 /** A verification key with what a token header is matched against. */
 export interface KeyEntry {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { AuthenticationBackend, AuthResult } from '../backend';
-import { isThenable } from './thenable';
+import { isThenable } from '../core/thenable';
 
 /** What a chain of backends answers: a result, or nothing (anonymous). */
 export type ChainOutcome = AuthResult | null | undefined;

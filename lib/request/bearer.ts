@@ -1,4 +1,4 @@
-import type { Challenge } from './challenge';
+import type { Challenge } from '../core/challenge';
 import { InvalidRequestError } from '../errors';
 
 const WHITESPACE = /[ \t]/;

@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { JwksClient } from 'jwks-rsa';
 import type { Challenge } from '../core/challenge';
 import { InvalidTokenError, KeySetUnavailableError } from '../errors';
-import type { Algorithm } from '../jwt/algorithms';
+import type { Algorithm } from './algorithms';
 import { discoverJwksUri } from './discovery';
 import { fetchJson, type FetchLimits } from './fetch-json';
 import { type KeyEntry, keyEntry, selectKey } from './key-entry';

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { AuthenticationError } from '../errors';
+import type { AuthenticationError } from './errors';
 
 /**
  * An RFC 9457 problem-details body, extended with the RFC 6750 `error` code and, where the

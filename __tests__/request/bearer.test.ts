@@ -1,4 +1,4 @@
-import { extractToken } from '../../lib/core/bearer';
+import { extractToken } from '../../lib/request/bearer';
 import { DEFAULT_CHALLENGE } from '../../lib/core/challenge';
 import { InvalidRequestError } from '../../lib';
 

@@ -1,4 +1,4 @@
-import { scopesFromPayload } from '../../lib/core/scopes';
+import { scopesFromPayload } from '../../lib/jwt/scopes';
 
 describe('scopesFromPayload', () => {
   it.each([
