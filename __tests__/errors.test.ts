@@ -7,8 +7,8 @@ import {
   InvalidRequestError,
   InvalidTokenError,
   NotAuthenticatedError,
-  problemDetails,
 } from '../lib';
+import { problemDetails } from '../lib/problem-details';
 
 describe('AuthenticationError subclasses', () => {
   it.each([

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { authenticated, type AuthenticatedRequest, formatChallenge, type JWTAuthenticationBackend, requires } from '../lib';
+import { anonymousAllowed, authenticated, type AuthenticatedRequest, type IdentifiedRequest, type JWTAuthenticationBackend, requires } from '../lib';
 import { type DemoAccount, verifyCredentials } from './users';
 
 /**
@@ -18,35 +18,34 @@ export function apiRoutes(backend: JWTAuthenticationBackend<DemoAccount>, revoke
     }
     const user = await verifyCredentials(username, password);
     if (user === null) {
-      res.status(401).set('WWW-Authenticate', formatChallenge(backend.challenge))
+      res.status(401).set('WWW-Authenticate', `${backend.challenge.scheme} realm="${backend.challenge.realm ?? 'api'}"`)
         .json({ error: 'invalid_credentials', detail: 'Unknown user or wrong password.' });
       return;
     }
     backend.login(res, { sub: user.username, username: user.username, scope: user.scopes.join(' ') }, { status: 200 });
   });
 
-  router.get('/', (req, res) => {
+  router.get('/', anonymousAllowed((req: IdentifiedRequest, res) => {
     res.json({ payload: req.auth.payload ?? null });
-  });
+  }));
 
-  router.get('/me', authenticated(), (req, res) => {
-    const { user, auth } = req as AuthenticatedRequest;
-    res.json({ username: user.displayName, identity: user.identity, scopes: auth.scopes });
-  });
+  router.get('/me', authenticated((req: AuthenticatedRequest<DemoAccount>, res) => {
+    res.json({ username: req.user.displayName, identity: req.user.identity, scopes: req.auth.scopes });
+  }));
 
-  router.get('/admin', requires('admin'), (req, res) => {
-    res.json({ message: `Welcome to the admin area, ${(req as AuthenticatedRequest).user.displayName}.` });
-  });
+  router.get('/admin', requires('admin', (req: AuthenticatedRequest<DemoAccount>, res) => {
+    res.json({ message: `Welcome to the admin area, ${req.user.displayName}.` });
+  }));
 
-  router.post('/revoke', authenticated(), (req, res) => {
+  router.post('/revoke', authenticated((req: AuthenticatedRequest, res) => {
     const jti = req.auth.payload?.jti;
     if (typeof jti === 'string') revokedTokenIds.add(jti);
     res.status(204).end();
-  });
+  }));
 
-  router.get('/service/status', requires('service'), (req, res) => {
-    res.json({ status: 'ok', caller: (req as AuthenticatedRequest).user.displayName });
-  });
+  router.get('/service/status', requires('service', (req: AuthenticatedRequest, res) => {
+    res.json({ status: 'ok', caller: req.user.displayName });
+  }));
 
   return router;
 }

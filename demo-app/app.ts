@@ -4,7 +4,7 @@ import {
   authenticationMiddleware,
   jwksHandler,
   type JWTAuthenticationBackendOptions,
-  JWTCookieAuthenticationBackend,
+  JWTAuthenticationBackend,
   type TokenPayload,
 } from '../lib';
 import { ApiKeyBackend } from './api-key-backend';
@@ -54,16 +54,16 @@ export function createDemoApp({ signing, clock = Date.now, secureCookies = false
   const revokedTokenIds = new Set<string>();
   const isRevoked = (payload: TokenPayload): boolean => typeof payload.jti === 'string' && revokedTokenIds.has(payload.jti);
   // One JWT backend serves both the API and the pages: the Authorization header first, then the cookie.
-  const backend = new JWTCookieAuthenticationBackend<DemoAccount>({
+  const backend = new JWTAuthenticationBackend<DemoAccount>({
     ...keyOptions(signing),
     clock,
     expiresIn: TOKEN_LIFETIME_SEC,
-    secure: secureCookies,
+    cookie: { secure: secureCookies },
     isRevoked,
     retrieveUser: (payload) => findAccount(payload.sub),
   });
-  // The OAuth2 password flow issues the same tokens at POST /token, for Swagger UI's "Authorize".
-  const oauth2 = createOAuth2Backend({ keys: keyOptions(signing), clock, isRevoked });
+  // The OAuth2 password flow around the same backend issues its tokens at POST /token, for Swagger UI's "Authorize".
+  const oauth2 = createOAuth2Backend(backend);
   const app = express();
   app.disable('x-powered-by');
   // Logging in and out must work with a stale or foreign token still around.

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { authenticated, type AuthenticatedRequest, type JWTCookieAuthenticationBackend, requires } from '../lib';
+import { authenticated, type AuthenticatedRequest, type JWTAuthenticationBackend, requires, sameOriginOnly } from '../lib';
 import { loginPage, notePage, profilePage } from './pages';
 import { type DemoAccount, verifyCredentials } from './users';
 
@@ -12,7 +12,7 @@ function localPath(next: unknown): string {
  * The browser flow: a login page that sets the cookie, a profile page, a note form (a
  * cookie-authenticated POST, so same-origin only) and logout.
  */
-export function browserRoutes(backend: JWTCookieAuthenticationBackend<DemoAccount>): Router {
+export function browserRoutes(backend: JWTAuthenticationBackend<DemoAccount>): Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '4kb' });
 
@@ -20,7 +20,8 @@ export function browserRoutes(backend: JWTCookieAuthenticationBackend<DemoAccoun
     res.type('html').send(loginPage(localPath(req.query.next)));
   });
 
-  router.post('/session', form, async (req, res) => {
+  // Login and logout set the cookie whatever the request carries: only this origin may ask.
+  router.post('/session', sameOriginOnly(), form, async (req, res) => {
     const { username, password, next } = (req.body ?? {}) as Record<string, unknown>;
     const user = typeof username === 'string' && typeof password === 'string' ? await verifyCredentials(username, password) : null;
     if (user === null) {
@@ -31,17 +32,16 @@ export function browserRoutes(backend: JWTCookieAuthenticationBackend<DemoAccoun
     backend.login(res, { sub: user.username, username: user.username, scope: user.scopes.join(' ') }, { status: 303 });
   });
 
-  router.get('/profile', authenticated({ redirect: '/login' }), (req, res) => {
-    const { user, auth } = req as AuthenticatedRequest;
-    res.type('html').send(profilePage(user.displayName, auth.scopes));
-  });
+  router.get('/profile', authenticated({ redirect: '/login' }, (req: AuthenticatedRequest<DemoAccount>, res) => {
+    res.type('html').send(profilePage(req.user.displayName, req.auth.scopes));
+  }));
 
-  router.post('/notes', requires('read'), form, (req, res) => {
-    const note = typeof req.body?.note === 'string' ? req.body.note : '';
-    res.type('html').send(notePage((req as AuthenticatedRequest).user.displayName, note));
-  });
+  router.post('/notes', form, requires('read', (req: AuthenticatedRequest<DemoAccount>, res) => {
+    const note: unknown = req.body?.note;
+    res.type('html').send(notePage(req.user.displayName, typeof note === 'string' ? note : ''));
+  }));
 
-  router.post('/logout', (_req, res) => {
+  router.post('/logout', sameOriginOnly(), (_req, res) => {
     backend.logout(res);
     res.redirect(303, '/login');
   });

@@ -1,13 +1,9 @@
 import express, { type Router } from 'express';
 import type { oas31 } from 'openapi3-ts';
 import swaggerUi from 'swagger-ui-express';
-import {
-  type JWTCookieAuthenticationBackend,
-  type OAuth2PasswordBearerBackend,
-  type OpenApiBackend,
-  openApiSecurity,
-  type OpenApiSecurityProvider,
-} from '../lib';
+import type { JWTAuthenticationBackend } from '../lib';
+import type { OAuth2PasswordBearer } from '../lib/oauth2';
+import { type OpenApiBackend, openApiSecurity, type OpenApiSecurityProvider } from '../lib/openapi';
 import type { DemoAccount } from './users';
 
 const json = (description: string, schema: oas31.SchemaObject = { type: 'object' }): oas31.ResponseObject => ({
@@ -145,8 +141,8 @@ export const API_KEY_SCHEME: OpenApiSecurityProvider = Object.freeze({
  * "Authorize" uses), the session cookie the login page sets, and the service's API key.
  */
 export function demoSecurityBackends(
-  oauth2: OAuth2PasswordBearerBackend<DemoAccount>,
-  cookie: JWTCookieAuthenticationBackend<DemoAccount>,
+  oauth2: OAuth2PasswordBearer<DemoAccount>,
+  cookie: JWTAuthenticationBackend<DemoAccount>,
 ): OpenApiBackend[] {
   return [{ backend: oauth2 }, { backend: cookie }, { backend: API_KEY_SCHEME }];
 }

@@ -4,14 +4,16 @@ import type { AuthCredentials } from './credentials';
 import type { BaseUser } from './user';
 
 /**
- * What a backend returns for a request that carries valid credentials.
+ * What a backend returns for a request that carries valid credentials: the user becomes
+ * `req.user` (any object; the library's own users implement {@link BaseUser}) and the
+ * credentials `req.auth`.
  *
  * @example
  * ```ts
  * return { user: new SimpleUser('bob'), credentials: new AuthCredentials(['authenticated']) };
  * ```
  */
-export interface AuthResult<TUser extends BaseUser = BaseUser> {
+export interface AuthResult<TUser extends object = BaseUser> {
   readonly credentials: AuthCredentials;
   readonly user: TUser;
 }
@@ -39,7 +41,7 @@ export interface AuthResult<TUser extends BaseUser = BaseUser> {
  * ```
  */
 export interface AuthenticationBackend<TRequest extends IncomingMessage = IncomingMessage> {
-  authenticate(req: TRequest): AuthResult | null | Promise<AuthResult | null>;
+  authenticate(req: TRequest): AuthResult<object> | null | Promise<AuthResult<object> | null>;
   /**
    * The challenge guards send when a route needs authentication and the request has none.
    * Default: `Bearer realm="api"`.

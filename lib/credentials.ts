@@ -26,19 +26,36 @@ export interface TokenCredentials {
 
 const isText = (value: unknown): value is string => typeof value === 'string';
 
+// Only this module can build credentials that say "anonymous": a backend's credentials are
+// always authenticated, whatever scopes it grants.
+const ANONYMOUS = Symbol('anonymous');
+
 /**
- * What a request is allowed to do (Starlette's `AuthCredentials`): its scopes, and for
- * token-based backends the verified `payload` and the raw `token`. The token is not enumerable,
- * so `JSON.stringify(req.auth)` and loggers do not print it.
+ * What a request is: whether it is authenticated, its scopes, and for token-based backends the
+ * verified `payload` and the raw `token` (Starlette's `AuthCredentials`). `req.auth` is always one
+ * of these once `authenticationMiddleware` has run; an anonymous request gets the shared, frozen
+ * {@link AuthCredentials.anonymous}. The token is not enumerable, so `JSON.stringify(req.auth)` and
+ * loggers do not print it.
  *
  * @example
  * ```ts
  * new AuthCredentials(['authenticated', 'read']).hasScopes(['read']); // true
- * new AuthCredentials([]).scopes; // [] — the anonymous request's credentials
+ * AuthCredentials.anonymous.isAuthenticated; // false — the anonymous request's credentials
  * ```
  */
 export class AuthCredentials {
-  /** The granted scopes. Authenticated requests carry `authenticated` first. */
+  /**
+   * The credentials of a request that no backend identified: not authenticated, no scopes.
+   * Shared and frozen.
+   */
+  static readonly anonymous: AuthCredentials = Object.freeze(new AuthCredentials([], undefined, ANONYMOUS));
+
+  /**
+   * `true` for credentials a backend returned (the guards let the request through), `false`
+   * only for {@link AuthCredentials.anonymous}. The guards read this, never `req.user`.
+   */
+  readonly isAuthenticated: boolean;
+  /** The granted scopes. Authenticated requests of the JWT backend carry `authenticated` first. */
   readonly scopes: readonly string[];
   /** The verified claims, for token-based credentials; `undefined` otherwise. */
   readonly payload: TokenPayload | undefined;
@@ -49,11 +66,12 @@ export class AuthCredentials {
    * @param scopes - The granted scopes (an array: a single string would be split into letters). Default: none.
    * @param token - For token-based backends: the raw token and its verified claims. Default: none.
    */
-  constructor(scopes: readonly string[] = [], token?: TokenCredentials) {
+  constructor(scopes: readonly string[] = [], token?: TokenCredentials, anonymous?: typeof ANONYMOUS) {
     if (!Array.isArray(scopes) || !scopes.every(isText)) {
       throw new TypeError('AuthCredentials: "scopes" must be an array of scope names, e.g. [\'authenticated\', \'read\'].');
     }
     // Built on every authenticated request: a single scope needs no duplicate removal.
+    this.isAuthenticated = anonymous !== ANONYMOUS;
     this.scopes = Object.freeze(scopes.length < 2 ? [...scopes] : [...new Set(scopes)]);
     this.payload = token?.payload;
     Object.defineProperty(this, 'token', { value: token?.token, enumerable: false });

@@ -41,12 +41,16 @@ export class SimpleUser implements BaseUser {
 }
 
 /**
- * The user of a request that carries no credentials. `req.user` is one of these, never
- * `undefined`, once `authenticationMiddleware` has run.
+ * Starlette's placeholder for the user of a request that carries no credentials. By default an
+ * anonymous request has no `req.user` at all (the Express convention that passport's
+ * `req.isAuthenticated()` and every `if (req.user)` rely on); give
+ * `authenticationMiddleware(backend, { anonymousUser: new UnauthenticatedUser() })` to get this
+ * object instead. It is truthy: never combine that option with passport or with code that tests
+ * `req.user` for truthiness.
  *
  * @example
  * ```ts
- * if (!req.user.isAuthenticated) res.redirect('/login');
+ * app.use(authenticationMiddleware(backend, { anonymousUser: new UnauthenticatedUser() }));
  * ```
  */
 export class UnauthenticatedUser implements BaseUser {

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { JWTCookieAuthenticationBackend, type JWTCookieAuthenticationBackendOptions } from '../../lib';
+import { JWTAuthenticationBackend, type JWTAuthenticationBackendOptions } from '../../lib';
 import { EXPRESS_VERSIONS } from '../helpers/apps';
 import { buildProbeApp, cookieBackend, parseSetCookie, setCookieNamed, setCookiesOf } from '../helpers/cookies';
 import { expectRejection, invalidTokenChallenge } from '../helpers/expectations';
@@ -10,10 +10,10 @@ const EXPIRED = invalidTokenChallenge('The access token has expired.');
 const DUPLICATE =
   'Bearer realm="api", error="invalid_request", error_description="The request carries the authentication cookie more than once."';
 const ALICE = { isAuthenticated: true, displayName: 'alice', identity: 'user-1' };
-const ANONYMOUS = { isAuthenticated: false, displayName: '', identity: '' };
+const ANONYMOUS = null;
 const token = (overrides: Record<string, unknown> = {}): string => signToken(claims(overrides));
 
-describe.each(EXPRESS_VERSIONS)('JWTCookieAuthenticationBackend on %s', (_name, expressFactory) => {
+describe.each(EXPRESS_VERSIONS)('JWTAuthenticationBackend with a cookie, on %s', (_name, expressFactory) => {
   describe('when the token is in a cookie', () => {
     it('authenticates a valid token in the default cookie "token"', async () => {
       const { app, probe } = buildProbeApp({ expressFactory });
@@ -23,7 +23,7 @@ describe.each(EXPRESS_VERSIONS)('JWTCookieAuthenticationBackend on %s', (_name, 
       expect(probe.handlerRan).toBe(true);
     });
 
-    it('reads the cookie named by cookieName, and ignores the default name then', async () => {
+    it('reads the cookie named by cookie.name, and ignores the default name then', async () => {
       const { app } = buildProbeApp({ expressFactory, backend: cookieBackend({ cookieName: 'session' }) });
       const named = await request(app).get('/probe').set('Cookie', `session=${token()}`);
       expect(named.status).toBe(200);
@@ -164,7 +164,7 @@ describe.each(EXPRESS_VERSIONS)('JWTCookieAuthenticationBackend on %s', (_name, 
   });
 
   describe('login(res, ...)', () => {
-    const loginApp = (backend = cookieBackend(), login: (res: Parameters<JWTCookieAuthenticationBackend['login']>[0]) => void = (res) => {
+    const loginApp = (backend = cookieBackend(), login: (res: Parameters<JWTAuthenticationBackend['login']>[0]) => void = (res) => {
       backend.login(res, 'alice');
     }) => buildProbeApp({
       expressFactory,
@@ -208,7 +208,7 @@ describe.each(EXPRESS_VERSIONS)('JWTCookieAuthenticationBackend on %s', (_name, 
       expect(cookie.attributes).toMatchObject({ secure: true, samesite: 'None' });
     });
 
-    it('names the cookie after cookieName', async () => {
+    it('names the cookie after cookie.name', async () => {
       const { app } = loginApp(cookieBackend({ cookieName: 'session' }));
       const res = await request(app).post('/login');
       expect(setCookieNamed(res, 'session').value).toBe(res.body.access_token);
@@ -330,16 +330,16 @@ describe.each(EXPRESS_VERSIONS)('JWTCookieAuthenticationBackend on %s', (_name, 
   });
 });
 
-describe('JWTCookieAuthenticationBackend construction', () => {
+describe('JWTAuthenticationBackend construction with a cookie', () => {
   const base = { secretKey: SECRET, clock: fixedClock };
-  const build = (options: Record<string, unknown>) => () =>
-    new JWTCookieAuthenticationBackend({ ...base, ...options } as JWTCookieAuthenticationBackendOptions);
+  const build = (cookie: Record<string, unknown>) => () =>
+    new JWTAuthenticationBackend({ ...base, cookie } as JWTAuthenticationBackendOptions);
 
   it.each([
-    ['a cookieName with a space', { cookieName: 'a b' }, /"cookieName" must be a cookie name/],
-    ['a cookieName with "="', { cookieName: 'a=b' }, /"cookieName" must be a cookie name/],
-    ['an empty cookieName', { cookieName: '' }, /"cookieName" must be a cookie name/],
-    ['a cookieName that is not a string', { cookieName: 42 }, /"cookieName" must be a cookie name/],
+    ['a cookie name with a space', { name: 'a b' }, /"name" must be a cookie name/],
+    ['a cookie name with "="', { name: 'a=b' }, /"name" must be a cookie name/],
+    ['an empty cookie name', { name: '' }, /"name" must be a cookie name/],
+    ['a cookie name that is not a string', { name: 42 }, /"name" must be a cookie name/],
     ['sameSite none with secure false', { sameSite: 'none', secure: false }, /sameSite 'none' requires secure cookies/],
     ['an unknown sameSite', { sameSite: 'always' }, /"sameSite" must be 'lax', 'strict' or 'none'/],
     ['a capitalised sameSite', { sameSite: 'Lax' }, /"sameSite" must be 'lax', 'strict' or 'none'/],
@@ -350,7 +350,7 @@ describe('JWTCookieAuthenticationBackend construction', () => {
     ['a trusted origin with a trailing slash', { trustedOrigins: ['https://a.example/'] }, /"trustedOrigins" must be an array of origins/],
     ['a trusted origin that is not a URL', { trustedOrigins: ['a.example'] }, /"trustedOrigins" must be an array of origins/],
     ['trustedOrigins given as one string', { trustedOrigins: 'https://a.example' }, /"trustedOrigins" must be an array of origins/],
-    ['an unknown option', { cookie_name: 'token' }, /unknown option "cookie_name"/],
+    ['an unknown option', { cookieName: 'token' }, /unknown option "cookieName"/],
   ])('throws a TypeError for %s', (_case, options, message) => {
     expect(build(options)).toThrow(TypeError);
     expect(build(options)).toThrow(message);
@@ -370,32 +370,46 @@ describe('JWTCookieAuthenticationBackend construction', () => {
   // RFC 6265bis §4.1.3: browsers drop a __Host- cookie unless Secure, Path=/ and no Domain, and a
   // __Secure- cookie unless Secure; like sameSite 'none' without secure, that is a silent failure.
   it.each([
-    ['a __Host- cookie with a domain', { cookieName: '__Host-token', domain: 'app.example' }],
-    ['a __Host- cookie with a path other than "/"', { cookieName: '__Host-token', path: '/app' }],
-    ['a __Host- cookie that is not secure', { cookieName: '__Host-token', secure: false }],
-    ['a __Secure- cookie that is not secure', { cookieName: '__Secure-token', secure: false }],
+    ['a __Host- cookie with a domain', { name: '__Host-token', domain: 'app.example' }],
+    ['a __Host- cookie with a path other than "/"', { name: '__Host-token', path: '/app' }],
+    ['a __Host- cookie that is not secure', { name: '__Host-token', secure: false }],
+    ['a __Secure- cookie that is not secure', { name: '__Secure-token', secure: false }],
   ])('throws a TypeError for %s, which browsers would drop', (_case, options) => {
     expect(build(options)).toThrow(TypeError);
     expect(build(options)).toThrow(/__(Host|Secure)-/);
   });
 
   it('accepts a __Host- cookie that is secure, on "/", without a domain', () => {
-    expect(build({ cookieName: '__Host-token' })).not.toThrow();
+    expect(build({ name: '__Host-token' })).not.toThrow();
   });
 
   it('accepts sameSite none on a secure cookie and bare trusted origins with a port', () => {
     expect(build({ sameSite: 'none', trustedOrigins: ['https://a.example', 'http://127.0.0.1:8080'] })).not.toThrow();
   });
 
+  it.each([
+    ['true', true],
+    ['a string', 'session'],
+    ['null', null],
+  ])('throws a TypeError for a cookie option that is %s, not an object', (_case, cookie) => {
+    expect(() => new JWTAuthenticationBackend({ ...base, cookie } as unknown as JWTAuthenticationBackendOptions)).toThrow(/"cookie" must be an object/);
+  });
+
+  it('reads only the cookie with header: false, and refuses header: false without a cookie', async () => {
+    const backend = new JWTAuthenticationBackend({ ...base, header: false, cookie: {} });
+    const { app } = buildProbeApp({ backend });
+    const fromHeader = await request(app).get('/probe').set('Authorization', `Bearer ${token()}`);
+    expect(fromHeader.body.user).toBeNull();
+    const fromCookie = await request(app).get('/probe').set('Cookie', `token=${token()}`);
+    expect(fromCookie.body.user).toEqual(ALICE);
+    expect(() => new JWTAuthenticationBackend({ ...base, header: false })).toThrow(/give "cookie" too/);
+  });
+
   it('does not mutate its options object', () => {
-    const options: JWTCookieAuthenticationBackendOptions = Object.freeze({
-      ...base,
-      cookieName: 'session',
-      sameSite: 'strict' as const,
-      trustedOrigins: Object.freeze(['https://a.example']),
-    });
-    const copy = { ...options, trustedOrigins: [...(options.trustedOrigins ?? [])] };
-    const backend = new JWTCookieAuthenticationBackend(options);
+    const cookie = Object.freeze({ name: 'session', sameSite: 'strict' as const, trustedOrigins: Object.freeze(['https://a.example']) });
+    const options: JWTAuthenticationBackendOptions = Object.freeze({ ...base, cookie });
+    const copy = { ...options, cookie: { ...cookie, trustedOrigins: [...cookie.trustedOrigins] } };
+    const backend = new JWTAuthenticationBackend(options);
     expect(backend.cookieName).toBe('session');
     expect(options).toEqual(copy);
   });

@@ -6,7 +6,7 @@ import { buildProbeApp, cookieBackend, expectCrossSiteRejection } from '../helpe
 import { claims, signToken } from '../helpers/tokens';
 
 const ALICE = { isAuthenticated: true, displayName: 'alice', identity: 'user-1' };
-const ANONYMOUS = { isAuthenticated: false, displayName: '', identity: '' };
+const ANONYMOUS = null;
 const cookie = (): string => `token=${signToken(claims())}`;
 const STATE_CHANGING = [['POST', 'post'], ['PUT', 'put'], ['PATCH', 'patch'], ['DELETE', 'delete']] as const;
 

@@ -1,4 +1,4 @@
-import { formatChallenge } from '../../lib';
+import { formatChallenge } from '../../lib/core/challenge';
 
 describe('formatChallenge', () => {
   it('writes the scheme alone when there are no parameters', () => {

@@ -9,7 +9,7 @@ const BAD = 'Bearer not-a-jwt';
 const STALE = `Bearer ${signToken(claims({ iat: NOW - 7200, exp: NOW - 3600 }))}`;
 const VALID = `Bearer ${signToken(claims())}`;
 const MALFORMED = invalidTokenChallenge('The access token is malformed.');
-const ANONYMOUS = { isAuthenticated: false, displayName: '', identity: '' };
+const ANONYMOUS = null;
 
 describe.each(EXPRESS_VERSIONS)('authenticationMiddleware exclusions on %s', (_name, expressFactory) => {
   const appExcluding = (middleware: AuthenticationMiddlewareOptions, mount?: string) =>

@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { anonymousAllowed, authenticated, requires, routeAccessOf } from '../../lib';
+import { anonymousAllowed, authenticated, requires } from '../../lib';
+import { routeAccessOf } from '../../lib/express/route-access';
 import { buildApp, EXPRESS_VERSIONS, jwtBackend } from '../helpers/apps';
 import { expectRejection } from '../helpers/expectations';
 import { claims, signToken } from '../helpers/tokens';

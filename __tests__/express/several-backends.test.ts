@@ -34,7 +34,7 @@ class ApiKeyBackend implements AuthenticationBackend {
 
 const ALICE = { isAuthenticated: true, displayName: 'alice', identity: 'user-1' };
 const SERVICE = { isAuthenticated: true, displayName: 'service', identity: 'service' };
-const ANONYMOUS = { isAuthenticated: false, displayName: '', identity: '' };
+const ANONYMOUS = null;
 const MALFORMED = invalidTokenChallenge('The access token is malformed.');
 const BAD_KEY = invalidTokenChallenge('The access token signature is invalid.', 'services', 'ApiKey');
 const bearer = (overrides: Record<string, unknown> = {}): string => `Bearer ${signToken(claims(overrides))}`;

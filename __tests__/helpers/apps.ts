@@ -9,6 +9,7 @@ import {
   type JWTAuthenticationBackendOptions,
 } from '../../lib';
 import { fixedClock, SECRET } from './tokens';
+import type { BaseUser } from '../../lib';
 
 /** Both supported Express majors, for `describe.each`. */
 export const EXPRESS_VERSIONS = [
@@ -38,6 +39,13 @@ export interface BuildAppOptions {
   readonly install?: boolean;
 }
 
+/** What the probes echo of `req.user`: `null` when it is absent (an anonymous request). */
+export function echoUser(user: unknown): { isAuthenticated: boolean; displayName: string; identity: string } | null {
+  if (user === undefined) return null;
+  const { isAuthenticated, displayName, identity } = user as BaseUser;
+  return { isAuthenticated, displayName, identity };
+}
+
 /**
  * An app with the middleware installed and one route, `GET /probe`, whose handler records that
  * it ran and echoes the user and credentials. An error handler records application errors and
@@ -50,7 +58,7 @@ export function buildApp(options: BuildAppOptions = {}): { app: Express; probe: 
   app.get('/probe', ...(options.guards ?? []), (req, res) => {
     probe.handlerRan = true;
     res.json({
-      user: { isAuthenticated: req.user?.isAuthenticated, displayName: req.user?.displayName, identity: req.user?.identity },
+      user: echoUser(req.user),
       scopes: req.auth?.scopes,
       payload: req.auth?.payload ?? null,
     });

@@ -5,15 +5,31 @@ import {
   type AuthenticationBackend,
   authenticationMiddleware,
   type AuthenticationMiddlewareOptions,
-  JWTCookieAuthenticationBackend,
-  type JWTCookieAuthenticationBackendOptions,
+  JWTAuthenticationBackend,
+  type JWTAuthenticationBackendOptions,
+  type TokenCookieOptions,
 } from '../../lib';
-import type { Probe } from './apps';
+import { echoUser, type Probe } from './apps';
 import { fixedClock, SECRET } from './tokens';
 
-/** A cookie backend with the test secret and the fixed clock, unless told otherwise. */
-export function cookieBackend(options: Partial<JWTCookieAuthenticationBackendOptions> = {}): JWTCookieAuthenticationBackend {
-  return new JWTCookieAuthenticationBackend({ secretKey: SECRET, clock: fixedClock, ...options });
+/** The backend's options and the cookie's, in one object, as the tests give them. */
+export type CookieBackendTestOptions = Partial<JWTAuthenticationBackendOptions> & Omit<TokenCookieOptions, 'name'> & { readonly cookieName?: string };
+
+/**
+ * A backend reading the header and a cookie, with the test secret and the fixed clock, unless
+ * told otherwise: `cookieName`, `secure`, `sameSite`, `domain`, `path` and `trustedOrigins` go to
+ * its `cookie` option, the rest to the backend.
+ */
+export function cookieBackend(options: CookieBackendTestOptions = {}): JWTAuthenticationBackend {
+  return new JWTAuthenticationBackend({ secretKey: SECRET, clock: fixedClock, ...withCookieOptions({ cookie: {}, ...options }) });
+}
+
+/** Moves the flat cookie options of the tests into `cookie` (which they enable unless `cookie` is absent and none is given). */
+export function withCookieOptions(options: CookieBackendTestOptions): Partial<JWTAuthenticationBackendOptions> {
+  const { cookieName, secure, sameSite, domain, path, trustedOrigins, cookie, ...backend } = options;
+  const given = Object.entries({ name: cookieName, secure, sameSite, domain, path, trustedOrigins }).filter(([, value]) => value !== undefined);
+  if (cookie === undefined && given.length === 0) return backend;
+  return { ...backend, cookie: { ...cookie, ...Object.fromEntries(given) } as TokenCookieOptions };
 }
 
 /** Options of {@link buildProbeApp}. */
@@ -45,7 +61,7 @@ export function buildProbeApp(options: ProbeAppOptions = {}): { app: Express; pr
     res.json({
       method: req.method,
       path: req.originalUrl,
-      user: { isAuthenticated: req.user?.isAuthenticated, displayName: req.user?.displayName, identity: req.user?.identity },
+      user: echoUser(req.user),
       scopes: req.auth?.scopes,
       payload: req.auth?.payload ?? null,
     });

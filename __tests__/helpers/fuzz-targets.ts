@@ -3,6 +3,7 @@ import { Agent } from 'node:http';
 import request from 'supertest';
 import { type AuthenticationBackend, authenticationMiddleware } from '../../lib';
 import { listenLocally, type LocalServer } from './local-server';
+import { echoUser } from './apps';
 
 /** A running app for property tests: one server for many requests, and what its handler saw. */
 export interface FuzzTarget extends LocalServer {
@@ -23,9 +24,9 @@ export async function startFuzzTarget(backend: AuthenticationBackend<express.Req
   const app = express();
   app.use(authenticationMiddleware(backend));
   app.get('/probe', (req, res) => {
-    const user = req.user;
-    if (user?.isAuthenticated === true) authenticated.push(user.identity);
-    res.json({ authenticated: user?.isAuthenticated === true, identity: user?.identity ?? '' });
+    const identity = echoUser(req.user)?.identity ?? '';
+    if (req.auth?.isAuthenticated === true) authenticated.push(identity);
+    res.json({ authenticated: req.auth?.isAuthenticated === true, identity });
   });
   const onAppError: ErrorRequestHandler = (err, _req, res, _next) => {
     appErrors.push(err);

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { IncomingMessage } from 'node:http';
-import { type AuthenticationBackend, AuthenticationError, type AuthResult } from '../../lib';
+import { type AuthCredentials, type AuthenticationBackend, AuthenticationError, type AuthResult, type BaseUser } from '../../lib';
 
 // Node's HTTP client refuses to send some bytes in a header (control characters, anything past
 // U+00FF), and Node's parser refuses others; a proxy or a hand-written client may still deliver
@@ -24,7 +24,7 @@ export function fakeRequest(headers: Readonly<Record<string, string>>, method = 
 /** What a backend made of a request. */
 export type BackendOutcome =
   | { readonly kind: 'anonymous' }
-  | { readonly kind: 'authenticated'; readonly result: AuthResult }
+  | { readonly kind: 'authenticated'; readonly result: AuthResult<object> }
   | { readonly kind: 'refused'; readonly error: AuthenticationError }
   /** Anything else thrown: for hostile input, always a bug of the library. */
   | { readonly kind: 'crashed'; readonly error: unknown };
@@ -49,7 +49,9 @@ export interface MiddlewareOutcome {
   readonly status: number | undefined;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string | undefined;
-  readonly user: Express.User | undefined;
+  readonly user: BaseUser | undefined;
+  /** `req.auth` as the middleware left it. */
+  readonly auth: AuthCredentials | undefined;
 }
 
 /**
@@ -62,9 +64,9 @@ export function runMiddleware(middleware: RequestHandler, req: IncomingMessage, 
     const headers: Record<string, string> = {};
     let status: number | undefined;
     const timer = setTimeout(() => reject(new Error('the middleware neither answered nor called next()')), timeoutMs);
-    const finish = (outcome: Omit<MiddlewareOutcome, 'headers' | 'status' | 'user'>): void => {
+    const finish = (outcome: Omit<MiddlewareOutcome, 'headers' | 'status' | 'user' | 'auth'>): void => {
       clearTimeout(timer);
-      resolve({ ...outcome, headers, status, user: (req as Request).user });
+      resolve({ ...outcome, headers, status, user: (req as Request).user as BaseUser | undefined, auth: (req as Request).auth });
     };
     const res = {
       headersSent: false,

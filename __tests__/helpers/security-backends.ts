@@ -5,9 +5,8 @@ import {
   type InvalidTokenReason,
   JWTAuthenticationBackend,
   type JWTAuthenticationBackendOptions,
-  JWTCookieAuthenticationBackend,
 } from '../../lib';
-import { OAuth2PasswordBearerBackend } from '../../lib/oauth2/oauth2-backend';
+import { OAuth2PasswordBearer } from '../../lib/oauth2';
 import type { Probe } from './apps';
 import { expectRejection, invalidTokenRejection } from './expectations';
 
@@ -16,7 +15,7 @@ export type Transport = 'header' | 'cookie';
 
 /** One backend the security suites run against, and how to hand it a token. */
 export interface BackendUnderTest {
-  /** Reads as the subject of a sentence, e.g. `JWTCookieAuthenticationBackend through its cookie`. */
+  /** Reads as the subject of a sentence, e.g. `JWTAuthenticationBackend with a cookie, through its cookie`. */
   readonly name: string;
   readonly transport: Transport;
   /** A new backend with these options (the same for every backend kind). */
@@ -34,19 +33,19 @@ export const BACKENDS: readonly BackendUnderTest[] = [
     build: (options) => new JWTAuthenticationBackend(options),
   },
   {
-    name: 'JWTCookieAuthenticationBackend through its cookie',
+    name: 'JWTAuthenticationBackend with a cookie, through its cookie',
     transport: 'cookie',
-    build: (options) => new JWTCookieAuthenticationBackend(options),
+    build: (options) => new JWTAuthenticationBackend({ ...options, cookie: {} }),
   },
   {
-    name: 'OAuth2PasswordBearerBackend through the Authorization header',
+    name: 'OAuth2PasswordBearer through the Authorization header',
     transport: 'header',
-    build: (options) => new OAuth2PasswordBearerBackend({ ...options, tokenUrl: '/token' }),
+    build: (options) => new OAuth2PasswordBearer(new JWTAuthenticationBackend(options), { tokenUrl: '/token' }),
   },
   {
-    name: 'OAuth2PasswordBearerBackend with cookie: true through its cookie',
+    name: 'OAuth2PasswordBearer over a backend with a cookie, through its cookie',
     transport: 'cookie',
-    build: (options) => new OAuth2PasswordBearerBackend({ ...options, tokenUrl: '/token', cookie: true }),
+    build: (options) => new OAuth2PasswordBearer(new JWTAuthenticationBackend({ ...options, cookie: {} }), { tokenUrl: '/token' }),
   },
 ];
 

@@ -36,7 +36,8 @@ describe.each(EXPRESS_VERSIONS)('JWTAuthenticationBackend on %s', (_name, expres
       if (header !== undefined) req.set('Authorization', header);
       const res = await req;
       expect(res.status).toBe(200);
-      expect(res.body.user.isAuthenticated).toBe(false);
+      expect(res.body.user).toBeNull();
+      expect(res.body.scopes).toEqual([]);
       expect(probe.handlerRan).toBe(true);
     });
   });

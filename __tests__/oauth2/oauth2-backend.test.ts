@@ -1,8 +1,7 @@
 import type express from 'express';
 import request from 'supertest';
-import { authenticated, JWTCookieAuthenticationBackend } from '../../lib';
-import { OAuth2PasswordBearerBackend } from '../../lib/oauth2/oauth2-backend';
-import type { OAuth2PasswordBearerBackendOptions } from '../../lib/oauth2/oauth2-backend-options';
+import { authenticated, JWTAuthenticationBackend } from '../../lib';
+import { OAuth2PasswordBearer, type OAuth2PasswordBearerOptions } from '../../lib/oauth2';
 import { EXPRESS_VERSIONS } from '../helpers/apps';
 import { buildProbeApp, setCookieNamed, setCookiesOf } from '../helpers/cookies';
 import { expectRejection, invalidTokenChallenge } from '../helpers/expectations';
@@ -10,10 +9,10 @@ import { claims, fixedClock, keys, NOW, pem, SECRET, signToken } from '../helper
 import { oauth2Backend, payloadOf } from './token-apps';
 
 const ALICE = { isAuthenticated: true, displayName: 'alice', identity: 'user-1' };
-const ANONYMOUS = { isAuthenticated: false, displayName: '', identity: '' };
+const ANONYMOUS = null;
 const token = (overrides: Record<string, unknown> = {}): string => signToken(claims(overrides));
 
-describe.each(EXPRESS_VERSIONS)('OAuth2PasswordBearerBackend on %s', (_name, expressFactory) => {
+describe.each(EXPRESS_VERSIONS)('OAuth2PasswordBearer on %s', (_name, expressFactory) => {
   describe('when the token is in the Authorization header', () => {
     it('authenticates a valid bearer token', async () => {
       const { app, probe } = buildProbeApp({ expressFactory, backend: oauth2Backend() });
@@ -37,16 +36,16 @@ describe.each(EXPRESS_VERSIONS)('OAuth2PasswordBearerBackend on %s', (_name, exp
       expectRejection(res, probe, { status: 401, error: 'not_authenticated', challenge: 'Bearer realm="api"' });
     });
 
-    it('reads the cookie with cookie: true, after the header', async () => {
-      const { app } = buildProbeApp({ expressFactory, backend: oauth2Backend({ cookie: true, cookieName: 'session' }) });
+    it('reads the cookie with cookie: {}, after the header', async () => {
+      const { app } = buildProbeApp({ expressFactory, backend: oauth2Backend({ cookie: {}, cookieName: 'session' }) });
       const res = await request(app).get('/probe').set('Cookie', `session=${token()}`);
       expect(res.body.user).toEqual(ALICE);
       const header = await request(app).get('/probe').set('Cookie', `session=${token()}`).set('Authorization', `Bearer ${token({ sub: 'user-2' })}`);
       expect(header.body.user.identity).toBe('user-2');
     });
 
-    it('applies the same-origin check to cookie-authenticated POSTs with cookie: true', async () => {
-      const { app, probe } = buildProbeApp({ expressFactory, backend: oauth2Backend({ cookie: true }) });
+    it('applies the same-origin check to cookie-authenticated POSTs with cookie: {}', async () => {
+      const { app, probe } = buildProbeApp({ expressFactory, backend: oauth2Backend({ cookie: {} }) });
       const res = await request(app).post('/probe').set('Cookie', `token=${token()}`).set('Origin', 'http://evil.example');
       expect(res.status).toBe(403);
       expect(res.body.error).toBe('cross_site_request');
@@ -54,17 +53,17 @@ describe.each(EXPRESS_VERSIONS)('OAuth2PasswordBearerBackend on %s', (_name, exp
     });
 
     it('stays anonymous without any credentials', async () => {
-      const { app } = buildProbeApp({ expressFactory, backend: oauth2Backend({ cookie: true }) });
+      const { app } = buildProbeApp({ expressFactory, backend: oauth2Backend({ cookie: {} }) });
       const res = await request(app).get('/probe');
       expect(res.body.user).toEqual(ANONYMOUS);
     });
   });
 
   describe('login()', () => {
-    function loginApp(backend: OAuth2PasswordBearerBackend, claimsOrSubject: string | Record<string, unknown>): express.Express {
+    function loginApp(oauth2: OAuth2PasswordBearer, claimsOrSubject: string | Record<string, unknown>): express.Express {
       const app = expressFactory();
       app.post('/login', (_req, res) => {
-        backend.login(res, claimsOrSubject);
+        oauth2.backend.login(res, claimsOrSubject);
       });
       return app;
     }
@@ -85,8 +84,8 @@ describe.each(EXPRESS_VERSIONS)('OAuth2PasswordBearerBackend on %s', (_name, exp
       expect(res.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600 });
     });
 
-    it('sets the HttpOnly cookie with cookie: true', async () => {
-      const res = await request(loginApp(oauth2Backend({ cookie: true, secure: false }), 'user-1')).post('/login');
+    it('sets the HttpOnly cookie with cookie: {}', async () => {
+      const res = await request(loginApp(oauth2Backend({ cookie: {}, secure: false }), 'user-1')).post('/login');
       const cookie = setCookieNamed(res, 'token');
       expect(cookie.value).toBe(res.body.access_token);
       expect(cookie.attributes).toMatchObject({ httponly: true, 'max-age': '3600', path: '/' });
@@ -95,7 +94,7 @@ describe.each(EXPRESS_VERSIONS)('OAuth2PasswordBearerBackend on %s', (_name, exp
     it('sends a custom body and status as the parent backend does', async () => {
       const app = expressFactory();
       app.post('/login', (_req, res) => {
-        oauth2Backend().login(res, 'user-1', { status: 200, body: { ok: true }, expiresIn: 60 });
+        oauth2Backend().backend.login(res, 'user-1', { status: 200, body: { ok: true }, expiresIn: 60 });
       });
       const res = await request(app).post('/login');
       expect(res.status).toBe(200);
@@ -105,26 +104,26 @@ describe.each(EXPRESS_VERSIONS)('OAuth2PasswordBearerBackend on %s', (_name, exp
 
     it('throws a TypeError for a status that is not a success or redirection', () => {
       const res = { setHeader: jest.fn(), end: jest.fn() } as unknown as express.Response;
-      expect(() => oauth2Backend().login(res, 'user-1', { status: 500 })).toThrow(/200-399/);
+      expect(() => oauth2Backend().backend.login(res, 'user-1', { status: 500 })).toThrow(/200-399/);
       expect(res.end).not.toHaveBeenCalled();
     });
   });
 
   describe('logout()', () => {
-    it('clears the cookie with cookie: true', async () => {
+    it('clears the cookie with cookie: {}', async () => {
       const app = expressFactory();
       app.post('/logout', (_req, res) => {
-        oauth2Backend({ cookie: true }).logout(res);
+        oauth2Backend({ cookie: {} }).backend.logout(res);
         res.end();
       });
       const res = await request(app).post('/logout');
       expect(setCookieNamed(res, 'token').attributes['max-age']).toBe('0');
     });
 
-    it('sets no cookie without cookie: true', async () => {
+    it('sets no cookie without cookie: {}', async () => {
       const app = expressFactory();
       app.post('/logout', (_req, res) => {
-        oauth2Backend().logout(res);
+        oauth2Backend().backend.logout(res);
         res.end();
       });
       const res = await request(app).post('/logout');
@@ -133,56 +132,63 @@ describe.each(EXPRESS_VERSIONS)('OAuth2PasswordBearerBackend on %s', (_name, exp
   });
 });
 
-describe('OAuth2PasswordBearerBackend construction', () => {
-  const base = { secretKey: SECRET, clock: fixedClock, tokenUrl: '/token' };
+describe('OAuth2PasswordBearer construction', () => {
+  const jwt = new JWTAuthenticationBackend({ secretKey: SECRET, clock: fixedClock });
+  const base = { tokenUrl: '/token' };
 
   it.each([
-    ['without tokenUrl', { secretKey: SECRET }, /"tokenUrl" is required/],
+    ['without tokenUrl', {}, /"tokenUrl" is required/],
     ['with an empty tokenUrl', { ...base, tokenUrl: '' }, /"tokenUrl" is required/],
     ['with a tokenUrl holding a space', { ...base, tokenUrl: '/my token' }, /"tokenUrl" is required/],
     ['with a javascript: tokenUrl', { ...base, tokenUrl: 'javascript:alert(1)' }, /http\(s\) URL or a path/],
     ['with scopes as an array', { ...base, scopes: ['read'] }, /"scopes" must be an object/],
     ['with a scope name holding a space', { ...base, scopes: { 'read all': 'x' } }, /"scopes" must be an object/],
     ['with a scope description that is not text', { ...base, scopes: { read: 1 } }, /"scopes" must be an object/],
-    ['with cookie that is not a boolean', { ...base, cookie: 'yes' }, /"cookie" must be true or false/],
-    ['with a cookie option but no cookie: true', { ...base, cookieName: 'session' }, /"cookieName" is a cookie option; set cookie: true/],
-    ['with another prefix than Bearer', { ...base, prefix: 'JWT' }, /"Bearer" scheme \(RFC 6750\)/],
-    ['with another header than Authorization', { ...base, header: 'x-token' }, /Authorization header \(RFC 6750\)/],
     ['with an unknown option', { ...base, token_url: '/token' }, /unknown option "token_url"/],
-    ['with a misspelt JWT option', { ...base, secret_key: 'x' }, /unknown option "secret_key"/],
+    ['with a JWT option, which belongs to the backend', { ...base, secretKey: 'x' }, /unknown option "secretKey"/],
   ])('throws a TypeError %s', (_case, options, message) => {
-    const build = (): unknown => new OAuth2PasswordBearerBackend(options as unknown as OAuth2PasswordBearerBackendOptions);
+    const build = (): unknown => new OAuth2PasswordBearer(jwt, options as unknown as OAuth2PasswordBearerOptions);
     expect(build).toThrow(TypeError);
     expect(build).toThrow(message);
   });
 
-  it('accepts every cookie option with cookie: true, and is a cookie backend', () => {
-    const backend = new OAuth2PasswordBearerBackend({
-      ...base, cookie: true, cookieName: '__Host-session', secure: true, sameSite: 'strict', path: '/', trustedOrigins: ['https://admin.example.com'],
-    });
-    expect(backend).toBeInstanceOf(JWTCookieAuthenticationBackend);
-    expect(backend.cookieEnabled).toBe(true);
-    expect(backend.cookieName).toBe('__Host-session');
+  it.each([
+    ['a backend with another prefix than Bearer', new JWTAuthenticationBackend({ secretKey: SECRET, prefix: 'JWT' })],
+    ['a backend with another header than Authorization', new JWTAuthenticationBackend({ secretKey: SECRET, header: 'x-token' })],
+    ['a backend reading the cookie only', new JWTAuthenticationBackend({ secretKey: SECRET, header: false, cookie: {} })],
+  ])('throws a TypeError for %s (RFC 6750: Authorization: Bearer)', (_case, backend) => {
+    expect(() => new OAuth2PasswordBearer(backend, base)).toThrow(/"Authorization: Bearer <token>" \(RFC 6750\)/);
+  });
+
+  it('throws a TypeError for something that is not a JWT backend', () => {
+    expect(() => new OAuth2PasswordBearer({ authenticate: () => null } as unknown as JWTAuthenticationBackend, base)).toThrow(/must be a JWTAuthenticationBackend/);
+  });
+
+  it('reads the cookie of a backend that has one', () => {
+    const backend = new JWTAuthenticationBackend({ secretKey: SECRET, cookie: { name: '__Host-session', sameSite: 'strict', trustedOrigins: ['https://admin.example.com'] } });
+    const oauth2 = new OAuth2PasswordBearer(backend, base);
+    expect(oauth2.backend).toBe(backend);
+    expect(oauth2.backend.cookieName).toBe('__Host-session');
   });
 
   it('accepts an absolute https tokenUrl and a lower-case bearer prefix', () => {
-    expect(new OAuth2PasswordBearerBackend({ ...base, tokenUrl: 'https://auth.example.com/oauth/token', prefix: 'bearer' }).tokenUrl)
-      .toBe('https://auth.example.com/oauth/token');
+    const backend = new JWTAuthenticationBackend({ secretKey: SECRET, prefix: 'bearer' });
+    expect(new OAuth2PasswordBearer(backend, { tokenUrl: 'https://auth.example.com/oauth/token' }).tokenUrl).toBe('https://auth.example.com/oauth/token');
   });
 
   it('does not mutate its options object, and keeps a copy of the scopes', () => {
     const scopes = { read: 'Read' };
-    const options = Object.freeze({ ...base, scopes: Object.freeze(scopes), cookie: false });
-    const backend = new OAuth2PasswordBearerBackend(options);
-    expect(options).toEqual({ ...base, scopes: { read: 'Read' }, cookie: false });
-    expect(backend.scopes).toEqual({ read: 'Read' });
-    expect(backend.scopes).not.toBe(scopes);
-    expect(Object.isFrozen(backend.scopes)).toBe(true);
+    const options = Object.freeze({ ...base, scopes: Object.freeze(scopes) });
+    const oauth2 = new OAuth2PasswordBearer(jwt, options);
+    expect(options).toEqual({ ...base, scopes: { read: 'Read' } });
+    expect(oauth2.scopes).toEqual({ read: 'Read' });
+    expect(oauth2.scopes).not.toBe(scopes);
+    expect(Object.isFrozen(oauth2.scopes)).toBe(true);
   });
 
   it('describes itself as the OAuth2 password flow for OpenAPI', () => {
-    const backend = new OAuth2PasswordBearerBackend({ ...base, scopes: { read: 'Read your data' } });
-    expect(backend.openApiSecurityScheme()).toEqual({
+    const oauth2 = new OAuth2PasswordBearer(jwt, { ...base, scopes: { read: 'Read your data' } });
+    expect(oauth2.openApiSecurityScheme()).toEqual({
       type: 'oauth2',
       description: expect.stringContaining('Authorization: Bearer'),
       flows: { password: { tokenUrl: '/token', scopes: { read: 'Read your data' } } },
@@ -204,7 +210,7 @@ describe('OAuth2PasswordBearerBackend construction', () => {
     });
 
     it('throws a TypeError for a backend that verifies with a public key and cannot sign', () => {
-      const backend = new OAuth2PasswordBearerBackend({ secretKey: pem(keys.rsa.publicKey), algorithm: 'RS256', tokenUrl: '/token' });
+      const backend = new OAuth2PasswordBearer(new JWTAuthenticationBackend({ secretKey: pem(keys.rsa.publicKey), algorithm: 'RS256' }), base);
       expect(() => backend.tokenEndpoint({ verifyCredentials: () => null })).toThrow(/cannot sign tokens/);
     });
 

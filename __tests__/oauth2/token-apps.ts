@@ -1,10 +1,10 @@
 import express from 'express';
 import type { ErrorRequestHandler, Express, RequestHandler } from 'express';
 import type { Response } from 'supertest';
-import { authenticated, authenticationMiddleware } from '../../lib';
-import { OAuth2PasswordBearerBackend } from '../../lib/oauth2/oauth2-backend';
-import type { OAuth2PasswordBearerBackendOptions } from '../../lib/oauth2/oauth2-backend-options';
+import { authenticated, type AuthenticatedRequest, authenticationMiddleware, JWTAuthenticationBackend } from '../../lib';
+import { OAuth2PasswordBearer, type OAuth2PasswordBearerOptions } from '../../lib/oauth2';
 import type { CredentialsVerifier, TokenEndpointOptions, VerifiedCredentials } from '../../lib/oauth2/token-endpoint-options';
+import { type CookieBackendTestOptions, withCookieOptions } from '../helpers/cookies';
 import { fixedClock, SECRET } from '../helpers/tokens';
 
 /** The test users: alice may hold `read`, admin `read admin`, nobody nothing. */
@@ -14,9 +14,16 @@ export const TEST_USERS: Readonly<Record<string, { password: string; scopes: str
   nobody: { password: 'nobody-password', scopes: [] },
 };
 
-/** An OAuth2 backend with the test secret, the fixed clock and `tokenUrl: '/token'`, unless told otherwise. */
-export function oauth2Backend(options: Partial<OAuth2PasswordBearerBackendOptions> = {}): OAuth2PasswordBearerBackend {
-  return new OAuth2PasswordBearerBackend({ secretKey: SECRET, clock: fixedClock, tokenUrl: '/token', ...options });
+/** The options of a JWT backend and of the OAuth2 password flow around it, in one object, as the tests give them. */
+export type OAuth2TestOptions = CookieBackendTestOptions & Partial<OAuth2PasswordBearerOptions>;
+
+/**
+ * The OAuth2 password flow around a JWT backend with the test secret and the fixed clock, and
+ * `tokenUrl: '/token'`, unless told otherwise (`tokenUrl` and `scopes` go to the flow, the rest to the backend).
+ */
+export function oauth2Backend(options: OAuth2TestOptions = {}): OAuth2PasswordBearer {
+  const { tokenUrl = '/token', scopes, ...backend } = options;
+  return new OAuth2PasswordBearer(new JWTAuthenticationBackend({ secretKey: SECRET, clock: fixedClock, ...withCookieOptions(backend) }), { tokenUrl, ...(scopes === undefined ? {} : { scopes }) });
 }
 
 /** What a token app remembers: each `verifyCredentials` call, and the application's errors. */
@@ -30,7 +37,7 @@ export interface TokenProbe {
 /** Options of {@link buildTokenApp}. */
 export interface TokenAppOptions {
   readonly expressFactory?: typeof express;
-  readonly backend?: OAuth2PasswordBearerBackend;
+  readonly backend?: OAuth2PasswordBearer;
   /** Endpoint options besides `verifyCredentials` (or replacing it). */
   readonly endpoint?: Partial<TokenEndpointOptions>;
   /** Handlers put in front of the endpoint, e.g. body parsers. Default: none. */
@@ -42,7 +49,7 @@ export interface TokenAppOptions {
  * `/token` for every method, a guarded `GET /me`, and an error handler that records application
  * errors and answers 500. `verifyCredentials` checks {@link TEST_USERS} and records each call.
  */
-export function buildTokenApp(options: TokenAppOptions = {}): { app: Express; probe: TokenProbe; backend: OAuth2PasswordBearerBackend } {
+export function buildTokenApp(options: TokenAppOptions = {}): { app: Express; probe: TokenProbe; backend: OAuth2PasswordBearer } {
   const probe: TokenProbe = { verifyCalls: [], appErrors: [], handlerRan: false };
   const backend = options.backend ?? oauth2Backend();
   const verifyCredentials: CredentialsVerifier = (username, password, requestedScopes) => {
@@ -56,10 +63,10 @@ export function buildTokenApp(options: TokenAppOptions = {}): { app: Express; pr
   const app = (options.expressFactory ?? express)();
   app.use(authenticationMiddleware(backend, { exclude: ['/token'] }));
   app.all('/token', ...(options.before ?? []), backend.tokenEndpoint({ verifyCredentials, ...options.endpoint }));
-  app.get('/me', authenticated(), (req, res) => {
+  app.get('/me', authenticated((req: AuthenticatedRequest, res) => {
     probe.handlerRan = true;
-    res.json({ identity: req.user?.identity, scopes: req.auth.scopes });
-  });
+    res.json({ identity: req.user.identity, scopes: req.auth.scopes });
+  }));
   const onAppError: ErrorRequestHandler = (err, _req, res, _next) => {
     probe.appErrors.push(err);
     res.status(500).json({ error: 'application_error' });

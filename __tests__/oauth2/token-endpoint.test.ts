@@ -35,7 +35,7 @@ describe.each(EXPRESS_VERSIONS)('OAuth2 token endpoint on %s', (_name, expressFa
     });
 
     it('sets no cookie even when the backend reads one', async () => {
-      const { app } = buildTokenApp({ expressFactory, backend: oauth2Backend({ cookie: true }) });
+      const { app } = buildTokenApp({ expressFactory, backend: oauth2Backend({ cookie: {} }) });
       const res = await request(app).post('/token').type('form').send(form(ALICE));
       expect(res.status).toBe(200);
       expect(res.headers['set-cookie']).toBeUndefined();
@@ -168,6 +168,16 @@ describe.each(EXPRESS_VERSIONS)('OAuth2 token endpoint on %s', (_name, expressFa
       const res = await request(app).post('/token').type('form').send(form(ALICE));
       expect(res.status).toBe(500);
       expect(probe.appErrors).toEqual([failure]);
+    });
+
+    it('hands a revoked Proxy rejected by verifyCredentials to next(err) as an Error, instead of crashing on instanceof', async () => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      const { app, probe } = buildTokenApp({ expressFactory, endpoint: { verifyCredentials: () => Promise.reject(proxy) } });
+      const res = await request(app).post('/token').type('form').send(form(ALICE));
+      expect(res.status).toBe(500);
+      expect(probe.appErrors).toHaveLength(1);
+      expect(probe.appErrors[0]).toBeInstanceOf(Error);
     });
 
     it.each([

@@ -33,7 +33,7 @@ describe('securitySchemeOf', () => {
   });
 
   it('describes the OAuth2 backend as the password flow, even with its cookie on', () => {
-    expect(securitySchemeOf(oauth2Backend({ cookie: true, scopes: { read: 'Read' } }))).toMatchObject({
+    expect(securitySchemeOf(oauth2Backend({ cookie: {}, scopes: { read: 'Read' } }))).toMatchObject({
       type: 'oauth2',
       flows: { password: { tokenUrl: '/token', scopes: { read: 'Read' } } },
     });

@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, Express, Request } from 'express';
 import { Agent } from 'node:http';
 import request from 'supertest';
 import {
+  anonymousAllowed, type IdentifiedRequest,
   AuthCredentials, type AuthenticationBackend, authenticationMiddleware, type AuthenticationMiddlewareOptions, type BaseUser,
   InvalidTokenError, JWTAuthenticationBackend, type JWTAuthenticationBackendOptions, renderAuthenticationError, type TokenPayload,
 } from '../../lib';
@@ -24,6 +25,13 @@ class AppUser implements BaseUser {
   }
 }
 
+/** A value that `instanceof` cannot test: reading its prototype throws. */
+function revokedProxy(): object {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
+}
+
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const keepAlive = new Agent({ keepAlive: true, maxSockets: 32 });
 const tokenFor = (sub: string): string => signToken(claims({ sub }));
@@ -39,11 +47,11 @@ async function serve(expressFactory: typeof express, backend: AuthenticationBack
   const appErrors: unknown[] = [];
   const app: Express = expressFactory();
   app.use(authenticationMiddleware(backend, options));
-  app.get('/probe', (req, res) => {
+  app.get('/probe', anonymousAllowed((req: IdentifiedRequest, res) => {
     handled.push(req.user?.identity ?? '');
     // Read after a pause, so that a request's user would show another's if they were shared.
     setTimeout(() => res.json({ identity: req.user?.identity, sub: req.auth.payload?.sub ?? null, displayName: req.user?.displayName }), 1);
-  });
+  }));
   const onAppError: ErrorRequestHandler = (err, _req, res, _next) => {
     appErrors.push(err);
     res.status(500).json({ error: 'application_error' });
@@ -147,6 +155,9 @@ describe.each(EXPRESS_VERSIONS)('Errors from application code on %s', (_version,
       // Falsy values make Express's next() carry on as if nothing failed; "route" and "router"
       // are its control words (skip to the next route, leave the router).
       ['undefined', undefined], ['null', null], ['the string "route"', 'route'], ['the string "router"', 'router'],
+      // `instanceof` itself throws on a revoked Proxy: classified inside a promise handler, that
+      // throw was an unhandled rejection, no answer, and the end of the process.
+      ['a revoked Proxy', revokedProxy()],
     ];
 
     it.each(THROWN)('hands %s thrown by retrieveUser to the application error handler, and never runs the route as anonymous', async (_case, thrown) => {

@@ -48,8 +48,8 @@ function isGenuineHeader(value: string): boolean {
 function expectAnonymousOrRefused(outcome: MiddlewareOutcome, genuine = false): void {
   expect(outcome.nextError).toBeUndefined();
   if (outcome.passed) {
-    if (genuine && outcome.user?.isAuthenticated === true) expect(outcome.user.identity).toBe('user-1');
-    else expect(outcome.user?.isAuthenticated).toBe(false);
+    if (genuine && outcome.auth?.isAuthenticated === true) expect(outcome.user?.identity).toBe('user-1');
+    else expect([outcome.auth?.isAuthenticated, outcome.user]).toEqual([false, undefined]);
     return;
   }
   expect([400, 401]).toContain(outcome.status);

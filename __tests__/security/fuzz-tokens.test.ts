@@ -1,6 +1,6 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
-import { type Algorithm, JWTCookieAuthenticationBackend } from '../../lib';
+import { type Algorithm, JWTAuthenticationBackend } from '../../lib';
 import { expectRefusedOrAnonymous, type FuzzTarget, probe, sendable, startFuzzTarget } from '../helpers/fuzz-targets';
 import { flipCharacter, hmacSigned, signedToken } from '../helpers/hostile-tokens';
 import { type RejectionWatch, watchUnhandledRejections, withOnlyOurRejectionListeners } from '../helpers/process-errors';
@@ -33,7 +33,7 @@ beforeAll(async () => {
   watch = watchUnhandledRejections();
   for (const algorithm of ALGORITHMS) {
     // The cookie backend reads both the Authorization header and the cookie.
-    targets.set(algorithm, await startFuzzTarget(new JWTCookieAuthenticationBackend({ secretKey: KEYS[algorithm].verify, algorithm, clock: fixedClock })));
+    targets.set(algorithm, await startFuzzTarget(new JWTAuthenticationBackend({ secretKey: KEYS[algorithm].verify, algorithm, clock: fixedClock, cookie: {} })));
   }
 });
 

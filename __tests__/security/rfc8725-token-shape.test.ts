@@ -200,5 +200,21 @@ describe('The size bound and the credentials header, on every backend', () => {
         challenge: 'Bearer realm="api", error="invalid_request", error_description="The request carries the credentials header more than once."',
       });
     });
+
+    // Checked whenever the header is present, before its scheme: read as "not mine" here, the
+    // Bearer token would be honoured, and a cookie backend would run the request as the cookie's user.
+    it.each([
+      ['Basic, then Bearer', (): string[] => ['Basic dXNlcjpwYXNz', `Bearer ${signToken()}`]],
+      ['Bearer, then Basic', (): string[] => [`Bearer ${signToken()}`, 'Basic dXNlcjpwYXNz']],
+      ['Basic twice', (): string[] => ['Basic dXNlcjpwYXNz', 'Basic b3RoZXI6cGFzcw==']],
+    ])('refuses %s with 400 duplicate_header, whatever the schemes', async (_case, values) => {
+      const { app, probe } = buildApp({ backend: backendKind.build({ secretKey: SECRET, clock: fixedClock }) });
+      const req = request(app).get('/probe').set('Authorization', values() as unknown as string);
+      const res = await (backendKind.transport === 'cookie' ? req.set('Cookie', `token=${signToken()}`) : req);
+      expectRejection(res, probe, {
+        status: 400, error: 'invalid_request', reason: 'duplicate_header',
+        challenge: 'Bearer realm="api", error="invalid_request", error_description="The request carries the credentials header more than once."',
+      });
+    });
   });
 });

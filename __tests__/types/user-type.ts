@@ -5,7 +5,6 @@ import {
   type AuthResult,
   type BaseUser,
   JWTAuthenticationBackend,
-  JWTCookieAuthenticationBackend,
   type JWTUser,
 } from '../../lib';
 
@@ -35,12 +34,13 @@ export async function planOf(): Promise<'free' | 'pro' | undefined> {
   return result?.user.plan;
 }
 
-// The cookie backend takes the same generic.
-export const cookie = new JWTCookieAuthenticationBackend<Account>({
+// A backend that also reads a cookie takes the same generic.
+export const cookie = new JWTAuthenticationBackend<Account>({
   secretKey: 'a-secret-of-thirty-two-bytes!!!!',
+  cookie: { name: 'session' },
   retrieveUser: () => new Account('1', 'one', 'free'),
 });
-assertType<typeof cookie, JWTCookieAuthenticationBackend<Account>>(true);
+assertType<typeof cookie, JWTAuthenticationBackend<Account>>(true);
 
 new JWTAuthenticationBackend<Account>({
   secretKey: 'a-secret-of-thirty-two-bytes!!!!',

@@ -22,5 +22,5 @@ export function projectOptions({ algorithm, key, cacheSize }: VariantConfig): JW
 export const projectParts: PartsFactory = (config) => ({
   identify: authenticationMiddleware(new JWTAuthenticationBackend(projectOptions(config))),
   protect: [authenticated()],
-  subjectOf: (req) => req.auth.payload?.sub,
+  subjectOf: (req) => req.auth?.payload?.sub,
 });

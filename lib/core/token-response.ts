@@ -13,6 +13,8 @@ export interface TokenResponseBody {
   readonly token_type: string;
   /** Lifetime in seconds. */
   readonly expires_in: number;
+  /** The granted scopes, space-separated; present when the token has scopes (RFC 6749 §5.1). */
+  readonly scope?: string;
 }
 
 /**

@@ -1,9 +1,12 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { SCOPE_TOKEN, VISIBLE_ASCII } from '../core/grammar';
 import { rejectUnknownOptions } from '../core/options';
+import { isThenable } from '../core/thenable';
 import { InsufficientScopeError, NotAuthenticatedError } from '../errors';
+import { asError } from '../core/as-error';
+import type { AuthenticatedRequest, GuardedHandler, IdentifiedRequest } from './authenticated-request';
 import { type AuthContext, getAuthContext } from './request-context';
 import { tagRouteAccess } from './route-access';
-import { SCOPE_TOKEN, VISIBLE_ASCII } from '../core/grammar';
 
 /**
  * Options of {@link requires}.
@@ -67,6 +70,12 @@ function checkObject(owner: string, options: unknown, hint: string): asserts opt
   }
 }
 
+function checkHandler(owner: string, handler: unknown): void {
+  if (handler !== undefined && typeof handler !== 'function') {
+    throw new TypeError(`${owner}: the route handler must be a function (req, res, next).`);
+  }
+}
+
 /** The middleware's context, or `undefined` after handing `next` the error that says to install it. */
 function contextOrFail(owner: string, req: Request, next: NextFunction): AuthContext | undefined {
   const context = getAuthContext(req);
@@ -80,12 +89,24 @@ function redirectTarget(redirect: string, req: Request): string {
   return `${redirect}${redirect.includes('?') ? '&' : '?'}next=${encodeURIComponent(req.originalUrl)}`;
 }
 
-function createGuard(owner: string, scopes: readonly string[], options: RequiresOptions): RequestHandler {
+/** Calls the handler a guard was given; a rejection goes to `next`, on Express 4 as on 5. */
+function runHandler(handler: GuardedHandler<Request>, req: Request, res: Response, next: NextFunction): void {
+  const outcome = handler(req, res, next);
+  if (isThenable(outcome)) outcome.then(undefined, (err: unknown) => next(asError(err)));
+}
+
+function createGuard(owner: string, scopes: readonly string[], options: RequiresOptions, handler: GuardedHandler<Request> | undefined): RequestHandler {
   const { statusCode, redirect } = options;
   const guard = function requireAuthentication(req: Request, res: Response, next: NextFunction): void {
     const context = contextOrFail(owner, req, next);
     if (context === undefined) return;
-    if (req.user?.isAuthenticated !== true) {
+    // Authentication is what `req.auth` says, never the truthiness of `req.user`, which an
+    // earlier middleware (a passport session) may have set.
+    const auth = req.auth;
+    // A CORS preflight (a method in `excludeMethods`) goes on to whatever answers it; never to a
+    // handler that was promised an authenticated request.
+    if (context.guardsPass) return next();
+    if (auth?.isAuthenticated !== true) {
       if (redirect !== undefined) {
         res.redirect(303, redirectTarget(redirect, req));
         return;
@@ -93,11 +114,12 @@ function createGuard(owner: string, scopes: readonly string[], options: Requires
       context.fail(new NotAuthenticatedError({ challenge: context.challenge }), req, res, next);
       return;
     }
-    if (!req.auth.hasScopes(scopes)) {
+    if (!auth.hasScopes(scopes)) {
       context.fail(new InsufficientScopeError(scopes, { challenge: context.challenge, status: statusCode }), req, res, next);
       return;
     }
-    next();
+    if (handler === undefined) next();
+    else runHandler(handler, req, res, next);
   };
   return tagRouteAccess(guard, { kind: 'authenticated', scopes });
 }
@@ -105,46 +127,73 @@ function createGuard(owner: string, scopes: readonly string[], options: Requires
 /**
  * Guards a route: only authenticated requests, holding every one of `scopes`, get through.
  * An anonymous request gets 401 with a bare `WWW-Authenticate` challenge (or a 303 to
- * `redirect`); an authenticated one lacking a scope gets 403 `insufficient_scope`.
+ * `redirect`); an authenticated one lacking a scope gets 403 `insufficient_scope`. Requests whose
+ * method is in the middleware's `excludeMethods` (default `OPTIONS`: CORS preflights) go on to
+ * the next handler that matches (never to the guarded handler).
+ *
+ * Given a handler, it returns one route handler that guards and then calls it with a typed
+ * {@link AuthenticatedRequest}: `req.user` and `req.auth` are present, without a cast.
  *
  * @example
  * ```ts
- * app.get('/me', authenticated(), (req, res) => res.json({ user: req.user!.displayName }));
+ * app.get('/me', authenticated((req: AuthenticatedRequest<JWTUser>, res) => res.json({ id: req.user.identity })));
+ * app.get('/reports', authenticated({ scopes: ['reports:read'] }), listReports);
  * ```
  */
-export function authenticated(options: AuthenticatedOptions = {}): RequestHandler {
+export function authenticated(options?: AuthenticatedOptions): RequestHandler;
+export function authenticated<TRequest extends Request = AuthenticatedRequest>(handler: GuardedHandler<TRequest>): RequestHandler;
+export function authenticated<TRequest extends Request = AuthenticatedRequest>(options: AuthenticatedOptions, handler: GuardedHandler<TRequest>): RequestHandler;
+export function authenticated(first: AuthenticatedOptions | GuardedHandler<Request> = {}, second?: GuardedHandler<Request>): RequestHandler {
+  const [options, handler] = typeof first === 'function' ? [{}, first] : [first, second];
   checkObject('authenticated', options, "{ scopes: ['admin'] }, or use requires('admin')");
+  checkHandler('authenticated', handler);
   const { scopes, ...rest } = options;
-  return createGuard('authenticated', readScopes('authenticated', scopes ?? []), readOptions('authenticated', rest));
+  return createGuard('authenticated', readScopes('authenticated', scopes ?? []), readOptions('authenticated', rest), handler);
 }
 
 /**
  * Guards a route by scopes, like Starlette's `@requires`: an anonymous request gets 401 (or a
  * 303 to `redirect`), an authenticated one lacking a scope gets 403 (or `statusCode`).
- * `requires('authenticated')` is the same as `authenticated()`.
+ * `requires([])` is the same as `authenticated()`. Given a handler, it calls it with a typed
+ * {@link AuthenticatedRequest}, as {@link authenticated} does.
  *
  * @example
  * ```ts
- * app.delete('/posts/:id', requires(['posts:write', 'admin']), handler);
+ * app.delete('/posts/:id', requires(['posts:write', 'admin']), deletePost);
+ * app.get('/admin', requires('admin', (req: AuthenticatedRequest<JWTUser>, res) => res.send(`Hi, ${req.user.displayName}`)));
  * ```
  */
-export function requires(scopes: string | readonly string[], options: RequiresOptions = {}): RequestHandler {
+export function requires(scopes: string | readonly string[], options?: RequiresOptions): RequestHandler;
+export function requires<TRequest extends Request = AuthenticatedRequest>(scopes: string | readonly string[], handler: GuardedHandler<TRequest>): RequestHandler;
+export function requires<TRequest extends Request = AuthenticatedRequest>(scopes: string | readonly string[], options: RequiresOptions, handler: GuardedHandler<TRequest>): RequestHandler;
+export function requires(scopes: string | readonly string[], first: RequiresOptions | GuardedHandler<Request> = {}, second?: GuardedHandler<Request>): RequestHandler {
+  const [options, handler] = typeof first === 'function' ? [{}, first] : [first, second];
   checkObject('requires', options, '{ statusCode: 404 }');
-  return createGuard('requires', readScopes('requires', scopes), readOptions('requires', options));
+  checkHandler('requires', handler);
+  return createGuard('requires', readScopes('requires', scopes), readOptions('requires', options), handler);
 }
 
 /**
  * Lets every request through and marks the route public, so intent is explicit and OpenAPI
- * generation can tell it from a forgotten guard. Anonymous access is already the default.
+ * generation can tell it from a forgotten guard. Anonymous access is already the default. It
+ * does not make bad credentials acceptable: the middleware still answers a request with an
+ * expired or forged token 401 before any guard runs. Given a handler, it calls it with an
+ * {@link IdentifiedRequest} (`req.auth` present, `req.user` when authenticated).
  *
  * @example
  * ```ts
  * app.get('/health', anonymousAllowed(), (req, res) => res.send('ok'));
+ * app.get('/', anonymousAllowed((req: IdentifiedRequest, res) => res.send(req.auth.isAuthenticated ? 'Welcome back' : 'Hello')));
  * ```
  */
-export function anonymousAllowed(): RequestHandler {
-  const guard = function allowAnonymous(req: Request, _res: Response, next: NextFunction): void {
-    if (contextOrFail('anonymousAllowed', req, next) !== undefined) next();
+export function anonymousAllowed(): RequestHandler;
+export function anonymousAllowed<TRequest extends Request = IdentifiedRequest>(handler: GuardedHandler<TRequest>): RequestHandler;
+export function anonymousAllowed(handler?: GuardedHandler<Request>): RequestHandler {
+  checkHandler('anonymousAllowed', handler);
+  const guard = function allowAnonymous(req: Request, res: Response, next: NextFunction): void {
+    if (contextOrFail('anonymousAllowed', req, next) === undefined) return;
+    if (handler === undefined) next();
+    else runHandler(handler, req, res, next);
   };
   return tagRouteAccess(guard, { kind: 'anonymous' });
 }

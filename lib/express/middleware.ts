@@ -3,12 +3,13 @@ import type { AuthenticationBackend, AuthResult } from '../backend';
 import { authenticateChain, type ChainOutcome } from '../request/backend-chain';
 import { DEFAULT_CHALLENGE } from '../core/challenge';
 import { rejectUnknownOptions } from '../core/options';
+import { isInstance } from '../core/is-instance';
 import { isThenable } from '../core/thenable';
 import { AuthCredentials } from '../credentials';
 import { type AnyAuthenticationError, AuthenticationError } from '../errors';
-import { UnauthenticatedUser } from '../user';
+import type { BaseUser } from '../user';
 import './augment';
-import { asError } from './as-error';
+import { asError } from '../core/as-error';
 import { compileExclusions, type ExcludePattern } from './exclusions';
 import { tagMiddleware } from './middleware-metadata';
 import { type AuthenticationErrorHandler, renderAuthenticationError } from './render-error';
@@ -43,19 +44,28 @@ export interface AuthenticationMiddlewareOptions {
    */
   readonly exclude?: readonly ExcludePattern[];
   /**
-   * Methods that skip authentication on every path. Default: `['OPTIONS']`, so a CORS
-   * preflight never needs a token.
+   * Methods that skip authentication on every path, and that the guards then let through: a
+   * request with one of these methods is anonymous and reaches its handler even on a route behind
+   * `authenticated()` or `requires()`. Default: `['OPTIONS']`, so a CORS preflight never needs a
+   * token (nor gets a 401 from an app-wide guard). Pass `[]` to authenticate and guard every method.
    */
   readonly excludeMethods?: readonly string[];
+  /**
+   * What `req.user` is for an anonymous request. Default: nothing (`req.user` stays `undefined`,
+   * the Express convention). Starlette's placeholder is `new UnauthenticatedUser()`, but it is
+   * truthy: with it, passport's `req.isAuthenticated()` and every `if (req.user)` take anonymous
+   * requests for signed-in users. Never use it beside passport.
+   */
+  readonly anonymousUser?: BaseUser;
 }
-
-const ANONYMOUS_USER: Express.User = Object.freeze(new UnauthenticatedUser());
-const ANONYMOUS_CREDENTIALS = Object.freeze(new AuthCredentials([]));
 
 function isAuthResult(value: unknown): value is AuthResult {
   const result = value as Partial<AuthResult> | null;
-  return typeof result?.user?.isAuthenticated === 'boolean' && result.credentials instanceof AuthCredentials;
+  return typeof result?.user === 'object' && result.user !== null && result.credentials instanceof AuthCredentials
+    && result.credentials.isAuthenticated;
 }
+
+
 
 function readBackends(backends: unknown): readonly AuthenticationBackend<Request>[] {
   const list = Array.isArray(backends) ? backends : [backends];
@@ -78,10 +88,13 @@ function makeFail(onError: AuthenticationErrorHandler): AuthContext['fail'] {
 
 /**
  * Identifies the user of every request; it never enforces access (the guards do). It always
- * sets `req.user` and `req.auth`: anonymous (`UnauthenticatedUser`, no scopes) when no backend
- * finds credentials, the backend's user and credentials when they are valid. When they are
- * bad, the backend's `AuthenticationError` is answered (see `onError`). Any other error from
- * a backend is the application's, and goes to `next(err)`.
+ * sets `req.auth`, and sets `req.user` only for an authenticated request:
+ * - no backend finds credentials: `req.auth` is `AuthCredentials.anonymous` and `req.user` is
+ *   left as it was (`undefined`, unless an earlier middleware such as `passport.session()` set it);
+ * - valid credentials: `req.auth` is the backend's credentials and `req.user` its user (a user
+ *   an earlier middleware already set is kept);
+ * - bad credentials: the backend's `AuthenticationError` is answered (see `onError`). Any other
+ *   error from a backend is the application's, and goes to `next(err)`.
  *
  * Given several backends, it asks them in order: the first that finds credentials wins, and an
  * `AuthenticationError` from any of them ends the chain. Works on Express 4 and 5; sync and
@@ -99,36 +112,58 @@ export function authenticationMiddleware(
 ): RequestHandler {
   const backends = readBackends(backend);
   if (typeof options !== 'object' || options === null) throw new TypeError(`${OWNER}: "options" must be an object.`);
-  rejectUnknownOptions(OWNER, options, ['onError', 'exclude', 'excludeMethods']);
+  rejectUnknownOptions(OWNER, options, ['onError', 'exclude', 'excludeMethods', 'anonymousUser']);
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new TypeError(`${OWNER}: "onError" must be a function (err, req, res, next).`);
   }
-  const isExcluded = compileExclusions(options.exclude ?? [], options.excludeMethods ?? ['OPTIONS']);
+  const { anonymousUser } = options;
+  if (anonymousUser !== undefined && (typeof anonymousUser !== 'object' || anonymousUser === null)) {
+    throw new TypeError(`${OWNER}: "anonymousUser" must be a user object, e.g. new UnauthenticatedUser(), or left out (the default: no req.user).`);
+  }
+  const excludeMethods = options.excludeMethods ?? ['OPTIONS'];
+  const isExcluded = compileExclusions(options.exclude ?? [], excludeMethods);
+  const skipsGuards = compileExclusions([], excludeMethods);
   const context: AuthContext = Object.freeze({
     challenge: backends[0].challenge ?? DEFAULT_CHALLENGE,
     fail: makeFail(options.onError ?? renderAuthenticationError),
+    guardsPass: false,
   });
+  // The same context for the requests the guards let through: two shared objects, no per-request state.
+  const passingContext: AuthContext = Object.freeze({ ...context, guardsPass: true });
+
+  function setAnonymous(req: Request): void {
+    req.auth = AuthCredentials.anonymous;
+    // Never replaces the user an earlier middleware (a passport session) identified.
+    if (anonymousUser !== undefined && req.user === undefined) req.user = anonymousUser as Express.User;
+  }
 
   // Defined once per middleware, not per request: the hot path allocates no closures.
   function accept(result: ChainOutcome, req: Request, next: NextFunction): void {
-    if (result === null || result === undefined) return next();
-    if (!isAuthResult(result)) {
-      return next(new TypeError(`${OWNER}: a backend returned neither null nor { user, credentials: AuthCredentials }.`));
+    if (result === null || result === undefined) {
+      setAnonymous(req);
+      return next();
     }
-    req.user = result.user as Express.User;
+    if (!isAuthResult(result)) {
+      return next(new TypeError(`${OWNER}: a backend returned neither null nor { user, credentials: AuthCredentials } (AuthCredentials.anonymous is not a backend's answer; return null).`));
+    }
+    // An earlier middleware's user (a passport session) is kept: the request was already identified.
+    if (req.user === undefined || req.user === anonymousUser) req.user = result.user as Express.User;
     req.auth = result.credentials;
     next();
   }
   function reject(err: unknown, req: Request, res: Response, next: NextFunction): void {
-    if (err instanceof AuthenticationError) context.fail(err as AnyAuthenticationError, req, res, next);
+    setAnonymous(req);
+    if (isInstance(err, AuthenticationError)) context.fail(err as AnyAuthenticationError, req, res, next);
     else next(asError(err));
   }
 
   return tagMiddleware(function authenticationMiddleware(req: Request, res: Response, next: NextFunction): void {
-    req.user = ANONYMOUS_USER;
-    req.auth = ANONYMOUS_CREDENTIALS;
+    if (isExcluded(req)) {
+      setAuthContext(req, skipsGuards(req) ? passingContext : context);
+      setAnonymous(req);
+      return next();
+    }
     setAuthContext(req, context);
-    if (isExcluded(req)) return next();
 
     let outcome: ChainOutcome | Promise<ChainOutcome>;
     try {

@@ -8,6 +8,8 @@ export interface AuthContext {
   readonly challenge: Challenge;
   /** Answers an authentication error the way the middleware was configured to. */
   readonly fail: (err: AnyAuthenticationError, req: Request, res: Response, next: NextFunction) => void;
+  /** Whether the guards let this request through: its method is one of `excludeMethods`. */
+  readonly guardsPass: boolean;
 }
 
 // A symbol, so the context is invisible to JSON, logging and other middleware.

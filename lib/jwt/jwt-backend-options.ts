@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { TokenCookieOptions } from '../cookie/cookie-options';
 import type { TokenPayload } from '../credentials';
 import type { BaseUser } from '../user';
 import type { JWTUser } from './jwt-user';
@@ -60,8 +61,23 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
    * starlette-jwt. A header with another scheme is not this backend's (anonymous). Default: `'Bearer'`.
    */
   readonly prefix?: string;
-  /** The request header that carries the credentials. Default: `'authorization'`. */
-  readonly header?: string;
+  /**
+   * The request header that carries the credentials (`<prefix> <token>`); `login()` writes the
+   * token there too. `false` reads no header, for a backend that takes the token from `cookie`
+   * only. Default: `'authorization'`.
+   */
+  readonly header?: string | false;
+  /**
+   * Also read the token from a cookie, after the header (the header wins when both are present),
+   * with a same-origin check on state-changing requests; `login()` then sets the cookie and
+   * `logout()` clears it. `{}` takes the defaults. Default: no cookie.
+   *
+   * @example
+   * ```ts
+   * new JWTAuthenticationBackend({ secretKey: process.env.JWT_SECRET!, cookie: { name: 'session', secure: process.env.NODE_ENV === 'production' } });
+   * ```
+   */
+  readonly cookie?: TokenCookieOptions;
   /** The `realm` of the `WWW-Authenticate` challenge. Default: `'api'`. */
   readonly realm?: string;
   /** The claim used as `req.user.displayName`, falling back to `sub`. Default: `'username'`. */
@@ -158,5 +174,5 @@ export const JWT_BACKEND_OPTION_NAMES: readonly string[] = Object.freeze([
   'secretKey', 'algorithm', 'algorithms', 'prefix', 'header', 'realm', 'usernameField', 'issuer',
   'audience', 'subject', 'clockTolerance', 'maxAge', 'requiredClaims', 'scopesClaim', 'clock',
   'retrieveUser', 'isRevoked', 'signingKey', 'expiresIn', 'jwksUri', 'keySetFetch', 'allowWeakKeys',
-  'signingKeyId', 'type', 'maxTokenLength', 'cacheSize', 'cacheMaxAge',
+  'signingKeyId', 'type', 'maxTokenLength', 'cacheSize', 'cacheMaxAge', 'cookie',
 ]);

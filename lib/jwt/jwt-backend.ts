@@ -1,19 +1,29 @@
+import { createPublicKey } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthenticationBackend, AuthResult } from '../backend';
-import { extractToken, rejectRepeatedHeader } from '../request/bearer';
+import { CookieTokenSource } from '../cookie/cookie-source';
 import type { Challenge } from '../core/challenge';
-import { scopesFromPayload } from './scopes';
-import { sendCredentialResponse, type TokenResponseBody } from '../core/token-response';
 import { isThenable } from '../core/thenable';
+import { sendCredentialResponse, type TokenResponseBody } from '../core/token-response';
 import { AuthCredentials, type TokenPayload } from '../credentials';
+import { describeMisfit } from '../keys/key-objects';
 import { publicJwk } from '../keys/publish';
 import type { JsonWebKeySet } from '../keys/static-key-set';
+import { HeaderTokenSource } from '../request/header-source';
+import type { TokenSource } from '../request/token-source';
 import type { BaseUser } from '../user';
-import { JWT_BACKEND_OPTION_NAMES, type JWTAuthenticationBackendOptions } from './jwt-backend-options';
+import { registerIssuer } from './issuer-registry';
+import type { JWTAuthenticationBackendOptions } from './jwt-backend-options';
 import { JWTUser } from './jwt-user';
 import { type JwtSettings, readJwtOptions } from './read-jwt-options';
 import { resolveUser } from './resolve-user';
-import type { IssuedToken } from './sign';
+import { scopesFromPayload } from './scopes';
+import { createJwtSigner, type IssuedToken, type JwtSigner } from './sign';
+import { TokenCache } from './token-cache';
+import { createJwtVerifier, type JwtVerifier } from './verify';
+
+/** At most this many forged tokens are remembered (each up to `maxTokenLength` characters). */
+const MAX_REMEMBERED_REJECTIONS = 1000;
 
 /**
  * Options of {@link JWTAuthenticationBackend.createToken}.
@@ -37,9 +47,12 @@ export interface CreateTokenOptions {
  * ```
  */
 export interface LoginOptions extends CreateTokenOptions {
-  /** The JSON body to send. Default: `{ access_token, token_type, expires_in }`. */
+  /** The JSON body to send. Default: `{ access_token, token_type, expires_in, scope }` (`scope` when the token has scopes). */
   readonly body?: unknown;
-  /** The response status. Default: `201`. */
+  /**
+   * The response status. Default: `201` (a token was created); pass `200` for clients that
+   * expect it, or `303` with a `Location` header to send a browser on after a cookie login.
+   */
   readonly status?: number;
 }
 
@@ -54,11 +67,67 @@ export interface LoginOptions extends CreateTokenOptions {
  */
 export type ClaimsOrSubject = string | Readonly<Record<string, unknown>>;
 
+function buildSources(owner: string, settings: JwtSettings<BaseUser>): readonly TokenSource[] {
+  const { headerName, cookie, challenge } = settings;
+  const sources: TokenSource[] = [];
+  if (headerName !== undefined) {
+    // Written as the user spelled it, or as RFC 9110 spells the default.
+    const label = headerName === 'authorization' ? 'Authorization' : headerName;
+    sources.push(new HeaderTokenSource(headerName, label, challenge));
+  }
+  if (cookie !== undefined) sources.push(new CookieTokenSource(owner, cookie, challenge));
+  return Object.freeze(sources);
+}
+
+function buildVerifier(settings: JwtSettings<BaseUser>): JwtVerifier {
+  const { keys, cacheSize } = settings;
+  return createJwtVerifier({
+    keys: keys.keys,
+    algorithms: settings.algorithms,
+    issuer: settings.issuer,
+    audience: settings.audience,
+    subject: settings.subject,
+    clockTolerance: settings.clockTolerance,
+    maxAge: settings.maxAge,
+    requiredClaims: settings.requiredClaims,
+    clock: settings.clock,
+    challenge: settings.challenge,
+    type: settings.type,
+    maxTokenLength: settings.maxTokenLength,
+    cache: cacheSize === 0 ? undefined : new TokenCache(cacheSize),
+    cacheMaxAge: settings.cacheMaxAge,
+    // Forged tokens are attacker-made, up to maxTokenLength each: a smaller bound on their memory.
+    // None for a remote key set, whose keys may change under a remembered signature.
+    rejections: cacheSize === 0 || keys.remote ? undefined : new TokenCache<number>(Math.min(cacheSize, MAX_REMEMBERED_REJECTIONS)),
+  });
+}
+
+function buildSigner(settings: JwtSettings<BaseUser>): JwtSigner | undefined {
+  const { signingKey, signingKeyId } = settings.keys;
+  if (signingKey === undefined) return undefined;
+  const { algorithms, issuer, audience } = settings;
+  const publicHalf = signingKey.type === 'private' ? createPublicKey(signingKey) : signingKey;
+  return createJwtSigner({
+    key: signingKey,
+    kid: signingKeyId,
+    type: settings.issuedType,
+    // The first allowed algorithm the signing key can produce (e.g. EdDSA in ['RS256', 'EdDSA']).
+    algorithm: algorithms.find((algorithm) => describeMisfit(publicHalf, algorithm, true) === undefined) ?? algorithms[0],
+    issuer: typeof issuer === 'string' ? issuer : undefined,
+    audience: typeof audience === 'string' ? audience : undefined,
+    expiresIn: settings.expiresIn,
+    clock: settings.clock,
+    allowWeakKeys: settings.allowWeakKeys,
+  });
+}
+
 /**
- * Authenticates requests that carry a JWT in the `Authorization` header (the starlette-jwt
- * backend, done properly), and issues tokens it will accept. Verifies the signature first,
- * then the claims; on success `req.user` is a {@link JWTUser} (or what `retrieveUser` returns)
- * and `req.auth` carries `['authenticated', ...scopes]`, the verified `payload` and the `token`.
+ * Authenticates requests that carry a JWT, and issues tokens it will accept. It reads the token
+ * from the `Authorization` header (`Bearer <token>`; another `header` or `prefix` if configured)
+ * and, with the `cookie` option, from a cookie after the header. It verifies the signature
+ * first, then the claims; on success `req.user` is a {@link JWTUser} (or what `retrieveUser`
+ * returns) and `req.auth` carries `['authenticated', ...scopes]`, the verified `payload` and the
+ * `token`. `login()` writes a new token where this backend reads it.
  *
  * @typeParam TUser - The application's user type, when `retrieveUser` is given.
  *
@@ -67,51 +136,56 @@ export type ClaimsOrSubject = string | Readonly<Record<string, unknown>>;
  * const backend = new JWTAuthenticationBackend({ secretKey: process.env.JWT_SECRET! });
  * app.use(authenticationMiddleware(backend));
  * app.post('/login', express.json(), async (req, res) => {
- *   const user = await checkPassword(req.body);
- *   if (user) backend.login(res, { sub: user.id, scope: 'read' });
- *   else res.sendStatus(401);
+ *   const user = await users.checkPassword(req.body.username, req.body.password);
+ *   if (user === null) return res.status(401).json({ error: 'invalid_credentials' });
+ *   backend.login(res, { sub: user.id, scope: 'read' });
  * });
  * ```
  */
 export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implements AuthenticationBackend {
   /** The challenge this backend's errors and the guards' 401s carry. */
   readonly challenge: Challenge;
-  /** The options, read once. */
-  protected readonly settings: JwtSettings<TUser>;
+  /** The header the token is read from, lower-cased; `undefined` with `header: false`. */
+  readonly headerName: string | undefined;
+  /** The cookie the token is read from after the header; `undefined` without the `cookie` option. */
+  readonly cookieName: string | undefined;
+  /** The claims the scopes are read from, in order. */
+  readonly scopeClaims: readonly string[];
+  private readonly settings: JwtSettings<TUser>;
+  private readonly sources: readonly TokenSource[];
+  private readonly verify: JwtVerifier;
+  private readonly sign: JwtSigner | undefined;
 
   constructor(options: JWTAuthenticationBackendOptions<TUser>) {
-    this.settings = readJwtOptions(new.target.name, options, this.optionNames());
+    const owner = 'JWTAuthenticationBackend';
+    this.settings = readJwtOptions(owner, options);
     this.challenge = this.settings.challenge;
-  }
-
-  /** The option names this class accepts; subclasses add theirs. */
-  protected optionNames(): readonly string[] {
-    return JWT_BACKEND_OPTION_NAMES;
+    this.headerName = this.settings.headerName;
+    this.scopeClaims = this.settings.scopeClaims;
+    this.sources = buildSources(owner, this.settings);
+    const cookie = this.sources.find((source): source is CookieTokenSource => source instanceof CookieTokenSource);
+    this.cookieName = cookie?.name;
+    this.verify = buildVerifier(this.settings);
+    this.sign = buildSigner(this.settings);
+    if (this.sign !== undefined) registerIssuer(this, (claims, expiresIn) => this.issue(claims, expiresIn));
   }
 
   /**
-   * Returns `null` when the request has no credentials in this backend's scheme, the user and
+   * Returns `null` when the request carries no token where this backend looks, the user and
    * credentials when the token verifies, and throws `InvalidRequestError`/`InvalidTokenError`
-   * otherwise. Answers synchronously unless `isRevoked` or `retrieveUser` is set or a remote key
-   * set has to be fetched.
+   * (or `CrossSiteRequestError` for a cookie) otherwise. The header wins over the cookie. Answers
+   * synchronously unless `isRevoked` or `retrieveUser` is set or a remote key set has to be fetched.
    */
   authenticate(req: IncomingMessage): AuthResult<TUser> | null | Promise<AuthResult<TUser>> {
-    return this.authenticateHeader(req);
+    for (const source of this.sources) {
+      const token = source.read(req);
+      if (token !== null) return this.authenticateToken(token, req);
+    }
+    return null;
   }
 
-  /** Authenticates by the credentials header alone: `null` when it holds no token of this scheme. */
-  protected authenticateHeader(req: IncomingMessage): AuthResult<TUser> | null | Promise<AuthResult<TUser>> {
-    const { headerName, scheme, challenge } = this.settings;
-    const token = extractToken(req.headers[headerName], scheme, challenge);
-    if (token === null) return null;
-    rejectRepeatedHeader(req.rawHeaders, headerName, challenge);
-    return this.authenticateToken(token, req);
-  }
-
-
-  /** Verifies a token found in the request and builds the result, running the user hooks. */
-  protected authenticateToken(token: string, req: IncomingMessage): AuthResult<TUser> | Promise<AuthResult<TUser>> {
-    const payload = this.settings.verify(token);
+  private authenticateToken(token: string, req: IncomingMessage): AuthResult<TUser> | Promise<AuthResult<TUser>> {
+    const payload = this.verify(token);
     return isThenable<TokenPayload>(payload)
       ? Promise.resolve(payload).then((verified) => this.buildResult(token, verified, req))
       : this.buildResult(token, payload, req);
@@ -142,8 +216,9 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
    * ```
    */
   jwks(): JsonWebKeySet {
-    if (this.settings.remoteKeys) throw new TypeError('jwks(): this backend verifies a remote key set; it has no keys of its own to publish.');
-    const entries = this.settings.keys.entries();
+    const { keys, remote } = this.settings.keys;
+    if (remote) throw new TypeError('jwks(): this backend verifies a remote key set; it has no keys of its own to publish.');
+    const entries = keys.entries();
     if (entries.some((entry) => entry.key.type !== 'public')) throw new TypeError('jwks(): an HMAC backend has no public keys; its secret is never published.');
     return { keys: entries.map(publicJwk) };
   }
@@ -151,29 +226,33 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   /**
    * Signs a new token with the backend's key: `iat`, `exp` (`expiresIn` seconds ahead), a random
    * `jti`, and the backend's `iss`/`aud` when it has exactly one, so that it accepts what it
-   * issues. Throws a `TypeError` for an asymmetric backend without `signingKey`, or for claims
-   * that set `iat`, `exp` or `jti` themselves.
+   * issues. Throws a `TypeError` for an asymmetric backend without `signingKey`, for claims that
+   * set `iat`, `exp` or `jti` themselves, and for a `sub` that is not a non-empty string.
    *
    * @example
    * ```ts
    * const token = backend.createToken({ sub: user.id, scope: 'read write' }, { expiresIn: 900 });
    * ```
    */
-  createToken(claims: ClaimsOrSubject, options: CreateTokenOptions = {}): string {
-    return this.issue(claims, options).token;
+  createToken(claimsOrSubject: ClaimsOrSubject, options: CreateTokenOptions = {}): string {
+    return this.issue(claimsOrSubject, options.expiresIn).token;
   }
 
   /**
-   * Issues a token and sends it (Litestar's `login()`): status 201, `Authorization: <prefix>
-   * <token>` and `Cache-Control: no-store` headers, and a JSON body, by default
-   * `{ access_token, token_type, expires_in }`. Returns the token.
+   * Issues a token and sends it (Litestar's `login()`), where this backend reads tokens: in its
+   * header (`Authorization: Bearer <token>`, or the configured `header` and `prefix`) and, with
+   * the `cookie` option, in the cookie (`Max-Age` the token's lifetime). The answer has status
+   * 201 (see `status`), `Cache-Control: no-store`, `Pragma: no-cache`, and the RFC 6749 §5.1
+   * body `{ access_token, token_type, expires_in, scope }` (`scope` when the token has scopes).
+   * Returns the token. A login route of a cookie backend should be guarded by
+   * `sameOriginOnly()`, so that another site cannot sign a visitor into an account of its choosing.
    *
    * @example
    * ```ts
    * app.post('/login', express.json(), async (req, res) => {
-   *   const user = await checkPassword(req.body);
-   *   if (!user) return res.status(401).json({ error: 'invalid_credentials' });
-   *   backend.login(res, user.id);
+   *   const user = await users.checkPassword(req.body.username, req.body.password);
+   *   if (user === null) return res.status(401).json({ error: 'invalid_credentials' });
+   *   backend.login(res, { sub: user.id, scope: 'read' });
    * });
    * ```
    */
@@ -182,29 +261,42 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
     if (!Number.isInteger(status) || status < 200 || status > 399) {
       throw new TypeError('login: "status" must be an integer success or redirection status (200-399).');
     }
-    const issued = this.issue(claimsOrSubject, options);
-    this.attachToken(res, issued);
-    const body: TokenResponseBody = {
-      access_token: issued.token,
-      token_type: this.challenge.scheme,
-      expires_in: issued.expiresIn,
-    };
-    sendCredentialResponse(res, status, options.body === undefined ? body : options.body);
+    const issued = this.issue(claimsOrSubject, options.expiresIn);
+    for (const source of this.sources) source.attach(res, issued.token, issued.expiresIn);
+    res.setHeader('Pragma', 'no-cache');
+    sendCredentialResponse(res, status, options.body === undefined ? this.tokenResponse(issued) : options.body);
     return issued.token;
   }
 
-  /** Puts an issued token on the response; the header backend sets `Authorization`. */
-  protected attachToken(res: ServerResponse, issued: IssuedToken): void {
-    res.setHeader('Authorization', `${this.challenge.scheme} ${issued.token}`);
+  /**
+   * Takes the token off the client where the backend can: clears the cookie (same name, path and
+   * domain, `Max-Age=0`) with the `cookie` option; a header token is forgotten by the client
+   * itself. Send your response after it. Like `login()`, guard the route with `sameOriginOnly()`.
+   *
+   * @example
+   * ```ts
+   * app.post('/logout', sameOriginOnly(), (req, res) => { backend.logout(res); res.redirect(303, '/login'); });
+   * ```
+   */
+  logout(res: ServerResponse): void {
+    for (const source of this.sources) source.clear(res);
   }
 
-  /** Signs `claimsOrSubject` (a string is the subject) with the backend's key. */
-  protected issue(claimsOrSubject: ClaimsOrSubject, options: CreateTokenOptions): IssuedToken {
-    const { sign } = this.settings;
-    if (sign === undefined) {
+  private issue(claimsOrSubject: ClaimsOrSubject, expiresIn: number | undefined): IssuedToken {
+    if (this.sign === undefined) {
       throw new TypeError('createToken: this backend cannot sign: give it "signingKey" (the private key), or "signingKeyId" for a kid map of secrets; a remote key set never signs.');
     }
     const claims = typeof claimsOrSubject === 'string' ? { sub: claimsOrSubject } : claimsOrSubject;
-    return sign(claims, options.expiresIn);
+    return this.sign(claims, expiresIn);
+  }
+
+  private tokenResponse(issued: IssuedToken): TokenResponseBody {
+    const scopes = scopesFromPayload(issued.payload, this.settings.scopeClaims);
+    return {
+      access_token: issued.token,
+      token_type: this.challenge.scheme,
+      expires_in: issued.expiresIn,
+      ...(scopes.length === 0 ? {} : { scope: scopes.join(' ') }),
+    };
   }
 }

@@ -4,37 +4,50 @@ import { checkNumber, rejectUnknownOptions } from '../core/options';
 import { DEFAULT_SCOPE_CLAIMS } from './scopes';
 import type { TokenPayload } from '../credentials';
 import type { BaseUser } from '../user';
-import { createPublicKey } from 'node:crypto';
-import type { KeyResolver } from '../keys/key-resolver';
-import { type Algorithm, isAlgorithm } from '../keys/algorithms';
-import type { JWTAuthenticationBackendOptions } from './jwt-backend-options';
-import { normaliseType } from './header-checks';
-import { describeMisfit } from '../keys/key-objects';
-import { readKeyOptions } from './read-key-options';
-import { TokenCache } from './token-cache';
-import { createJwtSigner, type JwtSigner } from './sign';
-import { createJwtVerifier, type JwtVerifier } from './verify';
+import type { TokenCookieOptions } from '../cookie/cookie-options';
 import { HTTP_TOKEN } from '../core/grammar';
+import { type Algorithm, isAlgorithm } from '../keys/algorithms';
+import { normaliseType } from './header-checks';
+import { JWT_BACKEND_OPTION_NAMES, type JWTAuthenticationBackendOptions } from './jwt-backend-options';
+import { type KeySettings, readKeyOptions } from './read-key-options';
 
-/** At most this many forged tokens are remembered (each up to `maxTokenLength` characters). */
-const MAX_REMEMBERED_REJECTIONS = 1000;
-
-/** A JWT backend's options, read once: what `authenticate`, `createToken` and `login` use. */
+/**
+ * A JWT backend's options, read and validated once: plain values, from which the backend's
+ * constructor builds its token sources, verifier, caches and signer.
+ */
 export interface JwtSettings<TUser extends BaseUser> {
   readonly challenge: Challenge;
-  /** The credentials header, lower-cased. */
-  readonly headerName: string;
-  /** The scheme, lower-cased. */
-  readonly scheme: string;
+  /** The credentials header, lower-cased; `undefined` when the backend reads no header (`header: false`). */
+  readonly headerName: string | undefined;
+  /** The cookie's options, when the backend reads a cookie. */
+  readonly cookie: TokenCookieOptions | undefined;
   readonly usernameField: string;
   readonly scopeClaims: readonly string[];
-  readonly verify: JwtVerifier;
-  /** The verification keys. */
-  readonly keys: KeyResolver;
-  /** Whether the keys are an identity provider's remote key set. */
-  readonly remoteKeys: boolean;
-  /** `undefined` for a backend that cannot sign (asymmetric without `signingKey`, remote, HMAC kid map without `signingKeyId`). */
-  readonly sign: JwtSigner | undefined;
+  /** The verification keys, and the signing key when the backend can sign. */
+  readonly keys: KeySettings;
+  readonly algorithms: readonly Algorithm[];
+  readonly issuer: string | readonly string[] | undefined;
+  readonly audience: string | RegExp | readonly (string | RegExp)[] | undefined;
+  readonly subject: string | undefined;
+  /** In seconds. */
+  readonly clockTolerance: number;
+  /** In seconds. */
+  readonly maxAge: number | undefined;
+  readonly requiredClaims: readonly string[];
+  /** Milliseconds since the epoch. */
+  readonly clock: () => number;
+  /** The required `typ`, normalised; `undefined` when not checked. */
+  readonly type: string | undefined;
+  /** The `typ` written by `createToken`, as given. */
+  readonly issuedType: string | undefined;
+  readonly maxTokenLength: number;
+  /** Entries; `0` turns the caches off. */
+  readonly cacheSize: number;
+  /** In seconds. */
+  readonly cacheMaxAge: number;
+  /** In seconds. */
+  readonly expiresIn: number;
+  readonly allowWeakKeys: boolean;
   readonly retrieveUser?: (payload: TokenPayload, req: IncomingMessage) => TUser | null | undefined | Promise<TUser | null | undefined>;
   readonly isRevoked?: (payload: TokenPayload, req: IncomingMessage) => boolean | Promise<boolean>;
 }
@@ -108,18 +121,14 @@ function readAudience(owner: string, value: unknown): string | RegExp | readonly
  *
  * @example
  * ```ts
- * const settings = readJwtOptions('JWTAuthenticationBackend', { secretKey }, JWT_BACKEND_OPTION_NAMES);
+ * const settings = readJwtOptions('JWTAuthenticationBackend', { secretKey });
  * ```
  */
-export function readJwtOptions<TUser extends BaseUser>(
-  owner: string,
-  options: JWTAuthenticationBackendOptions<TUser>,
-  knownOptions: readonly string[],
-): JwtSettings<TUser> {
+export function readJwtOptions<TUser extends BaseUser>(owner: string, options: JWTAuthenticationBackendOptions<TUser>): JwtSettings<TUser> {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`${owner}: pass an options object, e.g. { secretKey: process.env.JWT_SECRET }.`);
   }
-  rejectUnknownOptions(owner, options, knownOptions);
+  rejectUnknownOptions(owner, options, JWT_BACKEND_OPTION_NAMES);
   checkNumber(owner, 'clockTolerance', options.clockTolerance, 0);
   checkNumber(owner, 'maxAge', options.maxAge, 1);
   checkNumber(owner, 'expiresIn', options.expiresIn, 1);
@@ -145,45 +154,35 @@ export function readJwtOptions<TUser extends BaseUser>(
   if (!Number.isInteger(cacheSize)) throw new TypeError(`${owner}: "cacheSize" must be a whole number of entries (0 turns the cache off).`);
   const type = options.type === undefined ? undefined : check.text('type', options.type, '');
   const scopesClaim = options.scopesClaim === undefined ? undefined : check.text('scopesClaim', options.scopesClaim, '');
-  const { signingKey, signingKeyId } = keySettings;
+  if (options.header !== undefined && options.header !== false && typeof options.header !== 'string') {
+    throw new TypeError(`${owner}: "header" must be a header name, or false to read the token from the cookie only.`);
+  }
+  const headerName = options.header === false ? undefined : check.httpToken('header', options.header, 'authorization').toLowerCase();
+  if (headerName === undefined && options.cookie === undefined) {
+    throw new TypeError(`${owner}: with header: false the token can only come from a cookie; give "cookie" too (e.g. cookie: {}).`);
+  }
   return {
     challenge,
-    keys: keySettings.keys,
-    remoteKeys: keySettings.remote,
-    headerName: check.httpToken('header', options.header, 'authorization').toLowerCase(),
-    scheme: prefix.toLowerCase(),
+    headerName,
+    cookie: options.cookie,
     usernameField: check.text('usernameField', options.usernameField, 'username'),
     scopeClaims: scopesClaim === undefined ? DEFAULT_SCOPE_CLAIMS : Object.freeze([scopesClaim]),
-    verify: createJwtVerifier({
-      keys: keySettings.keys,
-      algorithms,
-      issuer,
-      audience,
-      subject: options.subject === undefined ? undefined : check.text('subject', options.subject, ''),
-      clockTolerance: options.clockTolerance ?? 0,
-      maxAge: options.maxAge,
-      requiredClaims: check.stringList('requiredClaims', options.requiredClaims) ?? Object.freeze(['exp']),
-      clock,
-      challenge,
-      type: type === undefined ? undefined : normaliseType(type),
-      maxTokenLength: options.maxTokenLength ?? 8192,
-      cache: cacheSize === 0 ? undefined : new TokenCache(cacheSize),
-      cacheMaxAge: options.cacheMaxAge ?? 600,
-      // Forged tokens are attacker-made, up to maxTokenLength each: a smaller bound on their memory.
-      rejections: cacheSize === 0 || keySettings.remote ? undefined : new TokenCache<number>(Math.min(cacheSize, MAX_REMEMBERED_REJECTIONS)),
-    }),
-    sign: signingKey === undefined ? undefined : createJwtSigner({
-      key: signingKey,
-      kid: signingKeyId,
-      type,
-      // The first allowed algorithm the signing key can produce (e.g. EdDSA in ['RS256', 'EdDSA']).
-      algorithm: algorithms.find((algorithm) => describeMisfit(signingKey.type === 'private' ? createPublicKey(signingKey) : signingKey, algorithm, true) === undefined) ?? algorithms[0],
-      issuer: typeof issuer === 'string' ? issuer : undefined,
-      audience: typeof audience === 'string' ? audience : undefined,
-      expiresIn: options.expiresIn ?? 3600,
-      clock,
-      allowWeakKeys: options.allowWeakKeys === true,
-    }),
+    keys: keySettings,
+    algorithms,
+    issuer,
+    audience,
+    subject: options.subject === undefined ? undefined : check.text('subject', options.subject, ''),
+    clockTolerance: options.clockTolerance ?? 0,
+    maxAge: options.maxAge,
+    requiredClaims: check.stringList('requiredClaims', options.requiredClaims) ?? Object.freeze(['exp']),
+    clock,
+    type: type === undefined ? undefined : normaliseType(type),
+    issuedType: type,
+    maxTokenLength: options.maxTokenLength ?? 8192,
+    cacheSize,
+    cacheMaxAge: options.cacheMaxAge ?? 600,
+    expiresIn: options.expiresIn ?? 3600,
+    allowWeakKeys: options.allowWeakKeys === true,
     retrieveUser: check.optionalFunction('retrieveUser', options.retrieveUser, '(payload, req) returning the user or null'),
     isRevoked: check.optionalFunction('isRevoked', options.isRevoked, '(payload, req) returning a boolean'),
   };

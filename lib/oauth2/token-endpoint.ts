@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { asError } from '../core/as-error';
+import { isInstance } from '../core/is-instance';
 import { rejectUnknownOptions } from '../core/options';
 import { sendCredentialResponse } from '../core/token-response';
 import type { IssuedToken } from '../jwt/sign';
@@ -112,8 +114,8 @@ export function createTokenEndpoint(backend: TokenEndpointBackend, options: Toke
 
   return function tokenEndpoint(req, res, next = answerServerError(res)) {
     respond(req, res).then(undefined, (err: unknown) => {
-      if (!(err instanceof OAuth2Error)) {
-        next(err);
+      if (!isInstance(err, OAuth2Error)) {
+        next(asError(err));
       } else if (!res.headersSent) {
         sendOAuth2Error(res, err);
       }

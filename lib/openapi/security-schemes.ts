@@ -1,5 +1,4 @@
 import type { oas31 } from 'openapi3-ts';
-import { JWTCookieAuthenticationBackend } from '../cookie/cookie-backend';
 import { JWTAuthenticationBackend } from '../jwt/jwt-backend';
 
 /**
@@ -26,17 +25,22 @@ function isProvider(value: unknown): value is OpenApiSecurityProvider {
   return typeof (value as Partial<OpenApiSecurityProvider> | null)?.openApiSecurityScheme === 'function';
 }
 
-function cookieScheme(backend: Pick<JWTCookieAuthenticationBackend, 'cookieName'>): oas31.SecuritySchemeObject {
+function cookieScheme(cookieName: string): oas31.SecuritySchemeObject {
   return {
     type: 'apiKey',
     in: 'cookie',
-    name: backend.cookieName,
-    description: `A JSON Web Token in the \`${backend.cookieName}\` cookie, which the login route sets.`,
+    name: cookieName,
+    description: `A JSON Web Token in the \`${cookieName}\` cookie, which the login route sets.`,
   };
 }
 
-function headerScheme(backend: Pick<JWTAuthenticationBackend, 'challenge'>): oas31.SecuritySchemeObject {
+function headerScheme(backend: Pick<JWTAuthenticationBackend, 'challenge' | 'headerName'>): oas31.SecuritySchemeObject {
   const { scheme } = backend.challenge;
+  const { headerName = 'authorization' } = backend;
+  if (headerName !== 'authorization') {
+    // OpenAPI's http schemes always mean the Authorization header; another header is an API key.
+    return { type: 'apiKey', in: 'header', name: headerName, description: `A JSON Web Token sent as \`${headerName}: ${scheme} <token>\`.` };
+  }
   // RFC 7235 §2.1: scheme names are case-insensitive; OpenAPI's examples write them lower-case.
   if (scheme.toLowerCase() === 'bearer') {
     return { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JSON Web Token sent as `Authorization: Bearer <token>`.' };
@@ -46,11 +50,11 @@ function headerScheme(backend: Pick<JWTAuthenticationBackend, 'challenge'>): oas
 
 /**
  * The OpenAPI 3.1 security scheme of a backend: what it says of itself when it implements
- * {@link OpenApiSecurityProvider} (the OAuth2 backend: `{ type: 'oauth2', flows: { password } }`),
- * `{ type: 'apiKey', in: 'cookie', name }` for the cookie backend, and
- * `{ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }` for the header backend. A header
- * backend with another `prefix` gets `scheme: <prefix>`; the `header` option is not reflected
- * (the scheme always says `Authorization`). Throws a `TypeError` for any other backend.
+ * {@link OpenApiSecurityProvider} (`OAuth2PasswordBearer`: `{ type: 'oauth2', flows: { password } }`),
+ * `{ type: 'apiKey', in: 'cookie', name }` for a JWT backend with the `cookie` option, and
+ * `{ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }` for one that reads the
+ * `Authorization` header. Another `prefix` gives `scheme: <prefix>`; another `header` gives
+ * `{ type: 'apiKey', in: 'header', name }`. Throws a `TypeError` for any other backend.
  *
  * @example
  * ```ts
@@ -59,11 +63,12 @@ function headerScheme(backend: Pick<JWTAuthenticationBackend, 'challenge'>): oas
  * ```
  */
 export function securitySchemeOf(backend: unknown): oas31.SecuritySchemeObject {
-  // The provider first: a subclass that describes itself knows best. Then the cookie backend
-  // before the header backend, which it extends.
+  // The provider first: a backend that describes itself knows best. A cookie is what a browser
+  // sends, and what Swagger UI cannot set from a login form, so it is the scheme to document.
   if (isProvider(backend)) return backend.openApiSecurityScheme();
-  if (backend instanceof JWTCookieAuthenticationBackend) return cookieScheme(backend);
-  if (backend instanceof JWTAuthenticationBackend) return headerScheme(backend);
+  if (backend instanceof JWTAuthenticationBackend) {
+    return backend.cookieName === undefined ? headerScheme(backend) : cookieScheme(backend.cookieName);
+  }
   throw new TypeError('securitySchemeOf: this backend has no OpenAPI security scheme; implement OpenApiSecurityProvider (openApiSecurityScheme()) on it.');
 }
 

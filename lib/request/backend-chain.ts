@@ -3,7 +3,7 @@ import type { AuthenticationBackend, AuthResult } from '../backend';
 import { isThenable } from '../core/thenable';
 
 /** What a chain of backends answers: a result, or nothing (anonymous). */
-export type ChainOutcome = AuthResult | null | undefined;
+export type ChainOutcome = AuthResult<object> | null | undefined;
 
 /**
  * Asks each backend in turn; the first that finds credentials (a non-null result) wins, and an

@@ -1,22 +1,16 @@
-import type { JWTAuthenticationBackendOptions } from '../jwt/jwt-backend-options';
-import type { JWTUser } from '../jwt/jwt-user';
-import type { BaseUser } from '../user';
-
 /**
- * Options of {@link JWTCookieAuthenticationBackend}: every JWT backend option, plus the cookie's.
+ * The `cookie` option of `JWTAuthenticationBackend`: with it, the backend also reads the token
+ * from this cookie (after the header), and `login()` sets it.
  *
  * @example
  * ```ts
- * const options: JWTCookieAuthenticationBackendOptions = {
- *   secretKey: process.env.JWT_SECRET!,
- *   cookieName: 'session',
- *   trustedOrigins: ['https://admin.example.com'],
- * };
+ * const cookie: TokenCookieOptions = { name: '__Host-session', trustedOrigins: ['https://admin.example.com'] };
+ * new JWTAuthenticationBackend({ secretKey: process.env.JWT_SECRET!, cookie });
  * ```
  */
-export interface JWTCookieAuthenticationBackendOptions<TUser extends BaseUser = JWTUser> extends JWTAuthenticationBackendOptions<TUser> {
+export interface TokenCookieOptions {
   /** The name of the cookie that holds the token. Default: `'token'`. */
-  readonly cookieName?: string;
+  readonly name?: string;
   /**
    * Whether `login` marks the cookie `Secure` (sent over HTTPS only). Set `false` only for
    * plain-HTTP development. Default: `true`.
@@ -35,7 +29,5 @@ export interface JWTCookieAuthenticationBackendOptions<TUser extends BaseUser = 
   readonly trustedOrigins?: readonly string[];
 }
 
-/** The option names the cookie backend adds to the JWT backend's. */
-export const COOKIE_OPTION_NAMES: readonly string[] = Object.freeze([
-  'cookieName', 'secure', 'sameSite', 'domain', 'path', 'trustedOrigins',
-]);
+/** The option names {@link TokenCookieOptions} knows. */
+export const COOKIE_OPTION_NAMES: readonly string[] = Object.freeze(['name', 'secure', 'sameSite', 'domain', 'path', 'trustedOrigins']);

@@ -1,3 +1,5 @@
+import { isInstance } from './is-instance';
+
 /**
  * An error `next()` can carry: `Error`s as they are, anything else wrapped. Express reads
  * `next()` with `undefined`, `null`, `'route'` or `'router'` as "carry on" or "skip", so a hook
@@ -9,5 +11,5 @@
  * ```
  */
 export function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error('A backend, hook or error handler threw a value that is not an Error.', { cause: value });
+  return isInstance(value, Error) ? value : new Error('A backend, hook or error handler threw a value that is not an Error.', { cause: value });
 }

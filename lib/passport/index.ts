@@ -1,0 +1,3 @@
+// express-jwt-auth/passport: let the guards accept users that passport sessions identify.
+export { PassportSessionBackend } from './passport-session-backend';
+export type { PassportSessionOptions } from './passport-session-options';
