@@ -52,6 +52,9 @@ export interface RemoteKeySetOptions {
  */
 export const MONOTONIC_CLOCK: unique symbol = Symbol('express-jwt-auth.monotonicClock');
 
+/** The most distinct configuration warnings one key set emits between two successful fetches. */
+const MAX_WARNINGS = 16;
+
 /** Where the key set comes from: its URL, or an issuer whose discovery document names it. */
 export type KeySetSource = { readonly jwksUri: string } | { readonly issuer: string };
 
@@ -168,7 +171,8 @@ export class RemoteKeySet implements KeyResolver {
   /** Emits a process warning for a configuration fault, once per distinct fault (not per request). */
   private warnOnce(err: unknown): void {
     const warning = err instanceof KeySetFetchError ? configurationWarning(err) : undefined;
-    if (warning === undefined || this.warned.has(warning.message)) return;
+    // Bounded: a provider whose document changes on every fetch must not grow this set forever.
+    if (warning === undefined || this.warned.has(warning.message) || this.warned.size >= MAX_WARNINGS) return;
     this.warned.add(warning.message);
     process.emitWarning(warning.message, { type: WARNING_TYPE, code: warning.code });
   }
