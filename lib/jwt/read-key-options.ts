@@ -1,11 +1,11 @@
 import type { KeyObject } from 'node:crypto';
 import type { Challenge } from '../core/challenge';
 import { checkNumber, rejectUnknownOptions } from '../core/options';
-import { isFetchableUrl } from '../keys/fetch-json';
+import { describeUnfetchableUrl } from '../keys/fetch-json';
 import { keyEntry, type KeyEntry } from '../keys/key-entry';
 import type { KeyResolver } from '../keys/key-resolver';
 import { jwkThumbprint } from '../keys/publish';
-import { RemoteKeySet, type RemoteKeySetOptions } from '../keys/remote-key-set';
+import { MONOTONIC_CLOCK, RemoteKeySet, type RemoteKeySetOptions, type RemoteKeySetSettings } from '../keys/remote-key-set';
 import { isJsonWebKeySet, isKeyMap, SingleKey, StaticKeySet, staticEntries } from '../keys/static-key-set';
 import type { BaseUser } from '../user';
 import { type Algorithm, keyFamily } from '../keys/algorithms';
@@ -23,18 +23,32 @@ export interface KeySettings {
   readonly signingKeyId: string | undefined;
 }
 
-const REMOTE_OPTION_NAMES = ['timeoutMs', 'cooldownMs', 'maxAgeMs', 'maxBytes'] as const;
+const REMOTE_OPTION_NAMES = ['timeoutMs', 'cooldownMs', 'maxAgeMs', 'maxBytes', 'allowInsecureHttp'] as const;
 
-function readRemoteOptions(owner: string, value: RemoteKeySetOptions | undefined): Required<RemoteKeySetOptions> {
+function readRemoteOptions(
+  owner: string,
+  value: RemoteKeySetOptions | undefined,
+): Required<RemoteKeySetOptions> & Pick<RemoteKeySetSettings, 'monotonicClock'> {
   if (value !== undefined && (typeof value !== 'object' || value === null)) throw new TypeError(`${owner}: "keySetFetch" must be an object.`);
   const options = value ?? {};
   rejectUnknownOptions(`${owner} keySetFetch`, options, REMOTE_OPTION_NAMES);
-  for (const name of REMOTE_OPTION_NAMES) checkNumber(owner, `keySetFetch.${name}`, options[name], 1);
+  for (const name of REMOTE_OPTION_NAMES) if (name !== 'allowInsecureHttp') checkNumber(owner, `keySetFetch.${name}`, options[name], 1);
+  const { allowInsecureHttp = false } = options;
+  if (typeof allowInsecureHttp !== 'boolean') throw new TypeError(`${owner}: "keySetFetch.allowInsecureHttp" must be true or false.`);
+  if (allowInsecureHttp && process.env.NODE_ENV === 'production') {
+    throw new TypeError(`${owner}: "keySetFetch.allowInsecureHttp" is for development only, and NODE_ENV is "production": `
+      + 'keys fetched over plain HTTP can be swapped in transit. Serve the key set (and discovery document) over HTTPS.');
+  }
+  // Not a public option: tests move this clock by hand (see MONOTONIC_CLOCK).
+  const monotonicClock = (options as { readonly [MONOTONIC_CLOCK]?: unknown })[MONOTONIC_CLOCK] ?? (() => performance.now());
+  if (typeof monotonicClock !== 'function') throw new TypeError(`${owner}: the monotonic clock of "keySetFetch" must be a function.`);
   return {
     timeoutMs: options.timeoutMs ?? 5000,
     cooldownMs: options.cooldownMs ?? 30_000,
     maxAgeMs: options.maxAgeMs ?? 600_000,
     maxBytes: options.maxBytes ?? 1_048_576,
+    allowInsecureHttp,
+    monotonicClock: monotonicClock as () => number,
   };
 }
 
@@ -43,7 +57,8 @@ function readRemoteKeys(
   options: JWTAuthenticationBackendOptions<BaseUser>,
   algorithms: readonly Algorithm[],
   allowWeakKeys: boolean,
-  clock: () => number,
+  // Token times only; the key set measures its intervals on a monotonic clock.
+  _clock: () => number,
   challenge: Challenge,
 ): KeyResolver {
   // A key set published for everyone to read cannot hold an HMAC secret: an HS token checked
@@ -51,19 +66,24 @@ function readRemoteKeys(
   if (algorithms.some((algorithm) => keyFamily(algorithm) === 'hmac')) {
     throw new TypeError(`${owner}: remote key sets only allow RS/PS/ES/EdDSA algorithms.`);
   }
+  const fetchOptions = readRemoteOptions(owner, options.keySetFetch);
   const { jwksUri, issuer } = options;
-  if (jwksUri !== undefined && (typeof jwksUri !== 'string' || !isFetchableUrl(jwksUri))) {
-    throw new TypeError(`${owner}: "jwksUri" must be an HTTPS URL (plain HTTP only to localhost).`);
-  }
-  if (jwksUri === undefined && (typeof issuer !== 'string' || !isFetchableUrl(issuer))) {
+  if (jwksUri !== undefined) {
+    const problem = typeof jwksUri === 'string' ? describeUnfetchableUrl(jwksUri, fetchOptions.allowInsecureHttp) : 'must be a string';
+    if (problem !== undefined) throw new TypeError(`${owner}: "jwksUri" ${problem}.`);
+  } else if (typeof issuer === 'string') {
+    const problem = describeUnfetchableUrl(issuer, fetchOptions.allowInsecureHttp);
+    if (problem !== undefined) {
+      throw new TypeError(`${owner}: "issuer" cannot be used for OpenID Connect discovery: it ${problem}. (Or give "secretKey" or "jwksUri".)`);
+    }
+  } else {
     throw new TypeError(`${owner}: give "secretKey", "jwksUri", or a single HTTPS "issuer" for OpenID Connect discovery.`);
   }
   return new RemoteKeySet({
-    ...readRemoteOptions(owner, options.keySetFetch),
+    ...fetchOptions,
     source: jwksUri !== undefined ? { jwksUri } : { issuer: issuer as string },
     algorithms,
     allowWeakKeys,
-    clock,
     challenge,
   });
 }

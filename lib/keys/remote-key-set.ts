@@ -1,12 +1,14 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { JwksClient } from 'jwks-rsa';
+import type { KeyObject } from 'node:crypto';
 import type { Challenge } from '../core/challenge';
 import { InvalidTokenError, KeySetUnavailableError } from '../errors';
 import type { Algorithm } from './algorithms';
+import { configurationWarning, WARNING_TYPE } from './configuration-warning';
 import { discoverJwksUri } from './discovery';
 import { fetchJson, type FetchLimits } from './fetch-json';
-import { type KeyEntry, keyEntry, selectKey } from './key-entry';
+import { type KeyEntry, selectKey } from './key-entry';
 import type { KeyResolver } from './key-resolver';
+import { KeySetFetchError } from './key-set-fetch-error';
+import { remoteKeyEntries } from './remote-key-entries';
 
 /**
  * How a remote key set is fetched and kept.
@@ -21,14 +23,37 @@ export interface RemoteKeySetOptions {
   readonly timeoutMs?: number;
   /**
    * The least time between two fetches, in milliseconds: an unknown `kid` or an outage
-   * triggers at most one fetch per window. Also the `Retry-After` of a 503. Default: `30000`.
+   * triggers at most one fetch per window. Also the `Retry-After` of a 503. Measured on a
+   * monotonic clock, so setting the system clock back does not stretch it. Default: `30000`.
    */
   readonly cooldownMs?: number;
-  /** Age after which keys are refreshed in the background (still served meanwhile), in milliseconds. Default: `600000` (10 minutes). */
+  /**
+   * Age after which keys are refreshed in the background (still served meanwhile), in
+   * milliseconds, on a monotonic clock. Default: `600000` (10 minutes).
+   */
   readonly maxAgeMs?: number;
   /** The largest key set (or discovery document) accepted, in bytes. Default: `1048576` (1 MiB). */
   readonly maxBytes?: number;
+  /**
+   * Allow plain HTTP to any host for `jwksUri`, the `issuer` used for discovery and the
+   * `jwks_uri` its document names (e.g. `http://keycloak:8080/realms/demo` in a Docker Compose
+   * network). Keys fetched in clear can be swapped by anyone on the path, so this is for
+   * development only: it throws a `TypeError` at construction when `NODE_ENV` is
+   * `production`. Without it, plain HTTP reaches only this machine (`localhost`, `127.0.0.1`,
+   * `[::1]`). Default: `false`.
+   */
+  readonly allowInsecureHttp?: boolean;
 }
+
+/**
+ * The key, in `keySetFetch`, of the clock that the cooldown, the key age and `Retry-After` are
+ * measured on, in milliseconds. Not a public option: tests inject a clock they move by hand.
+ * Default: `performance.now()`.
+ */
+export const MONOTONIC_CLOCK: unique symbol = Symbol('express-jwt-auth.monotonicClock');
+
+/** The most distinct configuration warnings one key set emits between two successful fetches. */
+const MAX_WARNINGS = 16;
 
 /** Where the key set comes from: its URL, or an issuer whose discovery document names it. */
 export type KeySetSource = { readonly jwksUri: string } | { readonly issuer: string };
@@ -40,20 +65,28 @@ export interface RemoteKeySetSettings extends FetchLimits {
   readonly maxAgeMs: number;
   readonly algorithms: readonly Algorithm[];
   readonly allowWeakKeys: boolean;
-  readonly clock: () => number;
+  /**
+   * Milliseconds on a clock that never steps back (`performance.now`): intervals measured on
+   * the wall clock would stretch by an hour when it is set back an hour. Token times use the
+   * backend's wall `clock` instead.
+   */
+  readonly monotonicClock: () => number;
   readonly challenge: Challenge;
 }
 
 /**
- * The keys of an identity provider, fetched from its JWKS endpoint with jwks-rsa (which filters
- * signing keys and imports JWKs) and kept here, where the policy lives:
+ * The keys of an identity provider, fetched from its JWKS endpoint and imported with
+ * `node:crypto` (signing keys only, public members only), and kept here, where the policy lives:
  *
  * - Lazy: the first token triggers the first fetch; concurrent requests share one fetch.
  * - A `kid` not in the set triggers a refetch, at most one per `cooldownMs`.
  * - Keys older than `maxAgeMs` are refreshed in the background and served meanwhile; if the
  *   endpoint is down, they keep working (stale beats unavailable).
  * - With no usable key (never fetched, the endpoint down or answering garbage, no key of a
- *   fitting type), tokens get 503 with `Retry-After`, not 401: the token may be fine.
+ *   fitting type), tokens get 503 with `Retry-After`, not 401: the token may be fine. The
+ *   error's `cause` is a {@link KeySetFetchError} saying why.
+ * - A fault that a retry will not fix (see `KeySetFetchError.isConfigurationFault`) is also
+ *   reported once as a process warning, so that it shows in the server's log.
  */
 export class RemoteKeySet implements KeyResolver {
   private list: readonly KeyEntry[] = [];
@@ -63,6 +96,8 @@ export class RemoteKeySet implements KeyResolver {
   private lastError: unknown;
   private inflight: Promise<void> | undefined;
   private jwksUri: string | undefined;
+  /** The configuration warnings emitted since the last successful fetch, by message. */
+  private readonly warned = new Set<string>();
 
   constructor(private readonly settings: RemoteKeySetSettings) {
     if ('jwksUri' in settings.source) this.jwksUri = settings.source.jwksUri;
@@ -90,9 +125,9 @@ export class RemoteKeySet implements KeyResolver {
     return this.current.has(key);
   }
 
-  /** Starts a background refresh when the keys are older than `maxAgeMs`; returns the time. */
+  /** Starts a background refresh when the keys are older than `maxAgeMs`; returns the monotonic time. */
   private refreshIfStale(): number {
-    const now = this.settings.clock();
+    const now = this.settings.monotonicClock();
     if (this.list.length > 0 && now - this.fetchedAt >= this.settings.maxAgeMs && now - this.lastAttempt >= this.settings.cooldownMs) {
       void this.refresh(now);
     }
@@ -100,12 +135,12 @@ export class RemoteKeySet implements KeyResolver {
   }
 
   private afterFetch(header: Readonly<Record<string, unknown>>): KeyObject {
-    const { challenge, cooldownMs, clock } = this.settings;
+    const { challenge, cooldownMs, monotonicClock } = this.settings;
     const key = selectKey(this.list, header, challenge);
     if (key !== undefined) return key;
     // Without a fresh answer from the endpoint, the token's key may exist there: unavailable, not invalid.
     if (this.list.length === 0 || this.lastError !== undefined) {
-      const retryAfterSec = (this.lastAttempt + cooldownMs - clock()) / 1000;
+      const retryAfterSec = (this.lastAttempt + cooldownMs - monotonicClock()) / 1000;
       throw new KeySetUnavailableError({ retryAfterSec, cause: this.lastError });
     }
     throw new InvalidTokenError('unknown_key', { challenge });
@@ -119,11 +154,13 @@ export class RemoteKeySet implements KeyResolver {
       (entries) => {
         this.list = entries;
         this.current = new Set(entries.map((entry) => entry.key));
-        this.fetchedAt = this.settings.clock();
+        this.fetchedAt = this.settings.monotonicClock();
         this.lastError = undefined;
+        this.warned.clear();
       },
       (err: unknown) => {
         this.lastError = err;
+        this.warnOnce(err);
       },
     ).finally(() => {
       this.inflight = undefined;
@@ -131,21 +168,19 @@ export class RemoteKeySet implements KeyResolver {
     return this.inflight;
   }
 
+  /** Emits a process warning for a configuration fault, once per distinct fault (not per request). */
+  private warnOnce(err: unknown): void {
+    const warning = err instanceof KeySetFetchError ? configurationWarning(err) : undefined;
+    // Bounded: a provider whose document changes on every fetch must not grow this set forever.
+    if (warning === undefined || this.warned.has(warning.message) || this.warned.size >= MAX_WARNINGS) return;
+    this.warned.add(warning.message);
+    process.emitWarning(warning.message, { type: WARNING_TYPE, code: warning.code });
+  }
+
   private async fetchEntries(): Promise<readonly KeyEntry[]> {
-    const { source, algorithms, allowWeakKeys } = this.settings;
-    const limits: FetchLimits = { timeoutMs: this.settings.timeoutMs, maxBytes: this.settings.maxBytes };
+    const { source, algorithms, allowWeakKeys, timeoutMs, maxBytes, allowInsecureHttp } = this.settings;
+    const limits: FetchLimits = { timeoutMs, maxBytes, allowInsecureHttp };
     this.jwksUri ??= await discoverJwksUri((source as { issuer: string }).issuer, limits);
-    const client = new JwksClient({
-      jwksUri: this.jwksUri,
-      cache: false,
-      rateLimit: false,
-      fetcher: (uri) => fetchJson(uri, limits) as Promise<{ keys: unknown }>,
-    });
-    const signingKeys = await client.getSigningKeys();
-    const entries = signingKeys
-      .map((signingKey) => keyEntry(signingKey.kid || undefined, createPublicKey(signingKey.getPublicKey()), algorithms, allowWeakKeys, signingKey.alg))
-      .filter((entry) => entry.algorithms.size > 0);
-    if (entries.length === 0) throw new Error('the key set holds no key that fits the allowed algorithms');
-    return Object.freeze(entries);
+    return remoteKeyEntries(await fetchJson(this.jwksUri, limits), this.jwksUri, algorithms, allowWeakKeys);
   }
 }

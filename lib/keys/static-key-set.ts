@@ -1,7 +1,8 @@
-import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
 import type { Challenge } from '../core/challenge';
 import { InvalidTokenError } from '../errors';
 import { type Algorithm, keyFamily } from './algorithms';
+import { importPublicJwk, isSigningJwk } from './import-jwk';
 import { describeMisfit, isKeyObject, type KeyInput, toKeyObject } from './key-objects';
 import { type KeyEntry, keyEntry, selectKey } from './key-entry';
 import type { KeyResolver } from './key-resolver';
@@ -87,7 +88,9 @@ export class StaticKeySet implements KeyResolver {
 /**
  * Reads an inline JWKS or a `kid` map into key entries, at construction. Every key must fit at
  * least one allowed algorithm; a JWKS holds public keys only (`oct` keys would put HMAC
- * secrets in a document meant to be published).
+ * secrets in a document meant to be published). JWKs go through the same filter and importer
+ * as a remote key set's (`use`, `key_ops`, public members only), but a key that does not
+ * import is a `TypeError` here.
  *
  * @example
  * ```ts
@@ -108,12 +111,12 @@ export function staticEntries(owner: string, keys: JsonWebKeySet | KeyMap, algor
   if (isJsonWebKeySet(keys)) {
     if (keyFamily(algorithms[0]) === 'hmac') throw new TypeError(`${owner}: an inline JWKS holds public keys; HMAC backends take a secret or a kid map.`);
     for (const jwk of keys.keys) {
-      const { kid, alg, use } = jwk as JsonWebKey & { kid?: unknown; use?: unknown };
+      const { kid, alg } = jwk as JsonWebKey & { kid?: unknown };
       if (typeof kid !== 'string' || kid === '') throw new TypeError(`${owner}: every key of an inline JWKS needs a "kid".`);
-      if (use !== undefined && use !== 'sig') continue;
+      if (!isSigningJwk(jwk)) continue;
       let key: KeyObject;
       try {
-        key = createPublicKey({ key: jwk, format: 'jwk' });
+        key = importPublicJwk(jwk);
       } catch (cause) {
         throw new TypeError(`${owner}: key ${JSON.stringify(kid)} of the inline JWKS is not a valid public JWK.`, { cause });
       }
