@@ -7,6 +7,7 @@ import type { KeyResolver } from '../keys/key-resolver';
 import type { Algorithm } from '../keys/algorithms';
 import { checkClaims, type ClaimExpectations } from './claims';
 import { decodeJwt, type DecodedJwt } from './decode';
+import { deepFreeze } from './deep-freeze';
 import { checkCritical, checkType } from './header-checks';
 import { verifySignature } from './signature';
 import { checkTimes } from './times';
@@ -74,6 +75,9 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
       throw err;
     }
     checkClaims(payload, settings, challenge);
+    // Frozen once, here, never on a cache hit: every request with this token gets this very
+    // object, so a handler that pushed a scope into it would grant it to all of them.
+    deepFreeze(payload);
     // Remembered once its signature and claims hold, before its times: those are checked on
     // every use, so an expired token is refused from the cache too, without the signature again.
     cache?.set(token, { payload, key, verifiedAt: now });
