@@ -2,6 +2,7 @@ import { type KeyObject, randomUUID, sign as cryptoSign } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
 import type { TokenPayload } from '../credentials';
 import type { Algorithm } from '../keys/algorithms';
+import { clockSeconds } from './times';
 
 /** What a signer needs, validated by the backend. */
 export interface SignerSettings {
@@ -76,7 +77,7 @@ export function createJwtSigner(settings: SignerSettings): JwtSigner {
     if (!Number.isInteger(expiresIn) || expiresIn < 1) {
       throw new TypeError('createToken: "expiresIn" must be a whole number of seconds, at least 1.');
     }
-    const iat = Math.floor(clock() / 1000);
+    const iat = clockSeconds(clock);
     const payload: Record<string, unknown> = {
       ...claims,
       ...(issuer === undefined ? {} : { iss: issuer }),
