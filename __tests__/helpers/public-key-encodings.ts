@@ -97,10 +97,16 @@ export function publicKeyEncodings(publicKey: KeyObject): ReadonlyArray<readonly
     ['an SPKI DER Buffer', spki],
     ['base64 SPKI DER text in a Buffer', Buffer.from(spki.toString('base64'))],
     ['a secret KeyObject made from the SPKI DER', createSecretKey(spki)],
+    ['base64 of the PEM text, as a Kubernetes secret holds it', Buffer.from(publicKey.export({ type: 'spki', format: 'pem' })).toString('base64')],
+    ['base64url of the JWK JSON text', Buffer.from(JSON.stringify(jwk)).toString('base64url')],
   ];
   if (jwk.kty === 'RSA' || jwk.crv === 'P-256' || jwk.crv === 'Ed25519') {
     const line = opensshPublicKey(publicKey);
-    encodings.push(['an OpenSSH public key line', line], ['an OpenSSH public key line read from a .pub file (a Buffer)', Buffer.from(`${line}\n`)]);
+    encodings.push(
+      ['an OpenSSH public key line', line],
+      ['an OpenSSH public key line read from a .pub file (a Buffer)', Buffer.from(`${line}\n`)],
+      ['base64 of an OpenSSH public key line', Buffer.from(line).toString('base64')],
+    );
   }
   if (jwk.kty === 'RSA') {
     const pkcs1 = publicKey.export({ type: 'pkcs1', format: 'der' });

@@ -86,6 +86,7 @@ describe('JWTAuthenticationBackend given a public key as its HMAC secret', () =>
     expect(describeNonSecret(certificate)).toMatch(/\(DER X\.509 certificate\)/);
     expect(describeNonSecret(Buffer.from(JSON.stringify(keys.ec256.publicKey.export({ format: 'jwk' }))))).toMatch(/\(JWK text\)/);
     expect(describeNonSecret(Buffer.from('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI alice@laptop'))).toMatch(/\(OpenSSH public key\)/);
+    expect(describeNonSecret(Buffer.from(Buffer.from(new X509Certificate(certificate).toString()).toString('base64')))).toMatch(/\(PEM text in base64\)/);
     expect(describeNonSecret(Buffer.from('---- BEGIN SSH2 PUBLIC KEY ----\nComment: "alice"\nAAAAB3NzaC1yc2E=\n---- END SSH2 PUBLIC KEY ----\n'))).toMatch(/\(SSH2 public key file\)/);
   });
 });

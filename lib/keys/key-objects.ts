@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { type Algorithm, hashOf, keyFamily, requiredCurve } from './algorithms';
-import { describeNonSecret } from './public-key-encodings';
+import { describeNonSecret, PEM } from './public-key-encodings';
 
 /**
  * Key material for verifying: an HMAC secret, or a public key as PEM or `KeyObject`.
@@ -24,8 +24,6 @@ export type SigningKeyInput = string | Buffer | KeyObject;
 
 /** The smallest RSA modulus accepted without `allowWeakKeys` (RFC 7518 §3.3), in bits. */
 export const MIN_RSA_BITS = 2048;
-
-const PEM = /-----BEGIN [A-Z0-9 ]+-----/;
 
 /** Whether a value is a Node `KeyObject`. */
 export function isKeyObject(value: unknown): value is KeyObject {

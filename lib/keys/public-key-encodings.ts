@@ -6,6 +6,8 @@ import { createPublicKey, X509Certificate } from 'node:crypto';
 const OPENSSH = /^(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)\s+AAAA[A-Za-z0-9+/]/;
 // RFC 4716: the SSH2 public key file (PuTTY), armoured with four dashes, which the PEM check misses.
 const SSH2 = /^---- BEGIN SSH2 PUBLIC KEY ----/;
+/** PEM armour (RFC 7468), anywhere in a text. */
+export const PEM = /-----BEGIN [A-Z0-9 ]+-----/;
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 const HEX = /^(?:[0-9a-fA-F]{2})+$/;
 const SECRET_JWK = 'secret JWK';
@@ -45,19 +47,35 @@ function jwkEncoding(text: string): string | undefined {
   return Array.isArray(keys) && keys.some(hasKty) ? 'JWK Set text' : undefined;
 }
 
-/** The DER a text encodes in base64, base64url or hex (whitespace aside), if it parses as one. */
-function encodedDer(text: string): string | undefined {
+/** What a text is, read as it stands: an OpenSSH or SSH2 public key line, or JWK text. */
+function textEncoding(text: string): string | undefined {
+  if (OPENSSH.test(text)) return 'OpenSSH public key';
+  if (SSH2.test(text)) return 'SSH2 public key file';
+  return jwkEncoding(text);
+}
+
+/**
+ * What a text encodes in hex, base64 or base64url (whitespace aside): DER, or the text of a
+ * PEM, OpenSSH or JWK key (a Kubernetes secret holds a PEM file in base64).
+ */
+function encodedKey(text: string): string | undefined {
   const compact = text.replace(/\s+/g, '');
-  if (HEX.test(compact)) {
-    const der = derEncoding(Buffer.from(compact, 'hex'));
-    if (der !== undefined) return `${der} in hex`;
-  }
-  if (BASE64.test(compact)) {
-    // Node's base64 decoder reads the base64url alphabet too.
-    const der = derEncoding(Buffer.from(compact, 'base64'));
-    if (der !== undefined) return `${der} in base64`;
+  // Node's base64 decoder reads the base64url alphabet too.
+  const decodings = [['hex', HEX], ['base64', BASE64]] as const;
+  for (const [name, pattern] of decodings) {
+    if (!pattern.test(compact)) continue;
+    const bytes = Buffer.from(compact, name);
+    const inner = derEncoding(bytes) ?? (isUtf8(bytes) ? decodedText(bytes.toString('utf8').trim()) : undefined);
+    if (inner !== undefined) return `${inner} in ${name}`;
   }
   return undefined;
+}
+
+function decodedText(text: string): string | undefined {
+  if (PEM.test(text)) return 'PEM text';
+  const encoding = textEncoding(text);
+  // A secret JWK is not a public key: its text in base64 is not worth a message of its own.
+  return encoding === SECRET_JWK ? undefined : encoding;
 }
 
 function publicKeyEncoding(bytes: Buffer): string | undefined {
@@ -65,9 +83,7 @@ function publicKeyEncoding(bytes: Buffer): string | undefined {
   if (der !== undefined) return der;
   if (!isUtf8(bytes)) return undefined;
   const text = bytes.toString('utf8').trim();
-  if (OPENSSH.test(text)) return 'OpenSSH public key';
-  if (SSH2.test(text)) return 'SSH2 public key file';
-  return jwkEncoding(text) ?? encodedDer(text);
+  return textEncoding(text) ?? encodedKey(text);
 }
 
 /**
@@ -76,12 +92,13 @@ function publicKeyEncoding(bytes: Buffer): string | undefined {
  * sign HS* tokens (the RS256→HS256 confusion attack), so every common encoding of one is
  * recognised: DER SubjectPublicKeyInfo, DER PKCS#1 and DER X.509 certificates, as bytes or as
  * base64, base64url or hex text (a Keycloak realm key, a JWK's `x5c` entry); JWK and JWK Set
- * JSON text; OpenSSH and RFC 4716 SSH2 public key lines. PEM is checked separately. It parses,
- * so it runs at construction only, never per request.
+ * JSON text; OpenSSH and RFC 4716 SSH2 public key lines; and the text of any of these, or of a
+ * PEM file, in base64 or hex. PEM itself is checked separately. It parses, so it runs at
+ * construction only, never per request.
  *
  * @example
  * ```ts
- * describeNonSecret(publicKey.export({ type: 'spki', format: 'der' })); // 'looks like a public key (DER SubjectPublicKeyInfo); ...'
+ * describeNonSecret(publicKey.export({ type: 'spki', format: 'der' })); // 'looks like a public key (DER SubjectPublicKeyInfo), and ...'
  * describeNonSecret(randomBytes(32));                                  // undefined
  * ```
  */
