@@ -10,7 +10,7 @@ describe('users', () => {
   });
 
   it('JWTUser takes its name from the username field and its identity from sub', () => {
-    const user = new JWTUser({ sub: 42, email: 'a@b.c' }, 'tok', 'email');
+    const user = new JWTUser({ sub: '42', email: 'a@b.c' }, 'tok', 'email');
     expect(user).toMatchObject({ isAuthenticated: true, displayName: 'a@b.c', username: 'a@b.c', identity: '42', token: 'tok' });
   });
 });

@@ -33,6 +33,7 @@ export type { JWTAuthenticationBackendOptions } from './jwt/jwt-backend-options'
 export { JWTUser } from './jwt/jwt-user';
 export type { Algorithm } from './keys/algorithms';
 export type { KeyInput, SigningKeyInput } from './keys/key-objects';
+export { type KeySetFetchErrorDetails, KeySetFetchError, type KeySetFetchFailure } from './keys/key-set-fetch-error';
 export type { RemoteKeySetOptions } from './keys/remote-key-set';
 export type { JsonWebKeySet, KeyMap } from './keys/static-key-set';
 export { type BaseUser, SimpleUser, UnauthenticatedUser } from './user';

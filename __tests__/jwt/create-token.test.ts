@@ -63,6 +63,39 @@ describe('JWTAuthenticationBackend.createToken', () => {
     expect(() => jwtBackend().createToken('a', { expiresIn })).toThrow(/whole number of seconds/);
   });
 
+  describe('when the subject is not a non-empty string', () => {
+    it.each([
+      ['the empty string as the subject', ''],
+      ['an empty sub', { sub: '' }],
+      ['a numeric sub', { sub: 42 }],
+      ['a null sub', { sub: null }],
+      ['a sub that is a list', { sub: ['alice'] }],
+      ['a sub that is an object', { sub: { id: 'alice' } }],
+    ])('throws a TypeError saying so for %s, rather than issue a token without a usable identity', (_case, claimsOrSubject) => {
+      const backend = jwtBackend();
+      expect(() => backend.createToken(claimsOrSubject as string)).toThrow(TypeError);
+      expect(() => backend.createToken(claimsOrSubject as string)).toThrow('createToken: "sub" must be a non-empty string (the user\'s id, e.g. String(user.id)), or left out.');
+    });
+
+    it('throws the same TypeError from login, before anything is sent', () => {
+      const fakeResponse = {} as Parameters<JWTAuthenticationBackend['login']>[0];
+      expect(() => jwtBackend().login(fakeResponse, '')).toThrow(/"sub" must be a non-empty string/);
+    });
+  });
+
+  it('issues tokens without sub, which it accepts with an empty identity', async () => {
+    const backend = jwtBackend();
+    const token = backend.createToken({ scope: 'read' });
+    expect(decodePayload(token)).not.toHaveProperty('sub');
+    const res = await request(buildApp({ backend }).app).get('/probe').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(200);
+    expect(res.body.user).toEqual({ isAuthenticated: true, displayName: '', identity: '' });
+  });
+
+  it('throws a TypeError for an iss that is not a string, which no backend here would accept', () => {
+    expect(() => jwtBackend().createToken({ sub: 'alice', iss: 7 })).toThrow('createToken: "iss" must be a string.');
+  });
+
   it('does not mutate the claims object', () => {
     const claims = Object.freeze({ sub: 'a', scope: 'read' });
     jwtBackend().createToken(claims);

@@ -217,6 +217,9 @@ describe('JWTAuthenticationBackend with a kid map of HMAC secrets', () => {
     ['an empty signingKeyId', { secretKey: secrets, signingKeyId: '' }, /non-empty string/],
     ['a signingKey', { secretKey: secrets, signingKey: pairs.old.privateKey }, /HMAC backends sign with "secretKey"/],
     ['a PEM among the secrets', { secretKey: { k1: SECRET, k2: pem(pairs.old.publicKey) } }, /looks like a PEM/],
+    ['a base64 DER public key among the secrets', { secretKey: { k1: SECRET, k2: pairs.old.publicKey.export({ type: 'spki', format: 'der' }).toString('base64') } }, /looks like a public key \(DER SubjectPublicKeyInfo in base64\)/],
+    ['a JWK text among the secrets', { secretKey: { k1: SECRET, k2: JSON.stringify(pairs.ed.publicKey.export({ format: 'jwk' })) } }, /looks like a public key \(JWK text\)/],
+    ['a DER public key Buffer among the secrets', { secretKey: { k1: SECRET, k2: pairs.ec.publicKey.export({ type: 'spki', format: 'der' }) } }, /looks like a public key \(DER SubjectPublicKeyInfo\)/],
     ['an empty secret', { secretKey: { k1: SECRET, k2: '' } }, /must not be empty/],
   ])('throws a TypeError at construction for %s', (_what, options, expected) => {
     expect(() => jwtBackend(options)).toThrow(expected);

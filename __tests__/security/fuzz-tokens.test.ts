@@ -154,7 +154,7 @@ describe('Property: any claims and any header, correctly signed, are accepted on
   const anyValue = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.double(), fc.string({ unit: 'binary', maxLength: 20 }));
   const time = (valid: number): fc.Arbitrary<unknown> => fc.oneof(fc.constant(valid), fc.integer({ min: NOW - 10_000, max: NOW + 10_000 }), anyValue);
 
-  it('answers 200 only for a finite exp in the future and no nbf or iat in the future, and 401 otherwise', async () => {
+  it('answers 200 only for a finite exp in the future, no nbf or iat in the future, and iss and sub strings or absent, and 401 otherwise', async () => {
     const claimsArbitrary = fc.record({
       sub: anyValue, username: anyValue, scope: anyValue, scp: anyValue, scopes: anyValue, iss: anyValue, aud: anyValue, jti: anyValue,
       exp: time(NOW + 3600), nbf: time(NOW - 60), iat: time(NOW),
@@ -168,11 +168,13 @@ describe('Property: any claims and any header, correctly signed, are accepted on
       // What survives JSON, as the verifier sees it.
       const sent = JSON.parse(JSON.stringify(payload)) as Record<string, unknown>;
       const valid = typeof sent.exp === 'number' && sent.exp > NOW
-        && [sent.nbf, sent.iat].every((value) => value === undefined || (typeof value === 'number' && value <= NOW));
+        && [sent.nbf, sent.iat].every((value) => value === undefined || (typeof value === 'number' && value <= NOW))
+        // RFC 7519 §4.1.1-4.1.2: StringOrURI, whatever the backend checks.
+        && [sent.iss, sent.sub].every((value) => value === undefined || typeof value === 'string');
       if (valid) {
         expect(res.status).toBe(200);
         expect(res.body.authenticated).toBe(true);
-        expect(typeof res.body.identity).toBe('string');
+        expect(res.body.identity).toBe(sent.sub ?? '');
       } else {
         expect(res.status).toBe(401);
         expectRefusedOrAnonymous(res);

@@ -151,6 +151,14 @@ describe.each(EXPRESS_VERSIONS)('RFC 7515/7519 token shape on %s', (_version, ex
       ['iss is an object', { issuer: ['https://issuer.example/'] }, { iss: { toString: 'https://issuer.example/' } }, 'iss'],
       ['sub is a number when a subject is required', { subject: '42' }, { sub: 42 }, 'sub'],
       ['sub is a list when a subject is required', { subject: 'user-1' }, { sub: ['user-1'] }, 'sub'],
+      ['iss is a number, with no issuer configured', {}, { iss: 7 }, 'iss'],
+      ['iss is an object, with no issuer configured', {}, { iss: { toString: 'https://issuer.example/' } }, 'iss'],
+      ['iss is null, with no issuer configured', {}, { iss: null }, 'iss'],
+      ['sub is a number, with no subject configured', {}, { sub: 1 }, 'sub'],
+      ['sub is a list, with no subject configured', {}, { sub: ['user-1'] }, 'sub'],
+      ['sub is an object, with no subject configured', {}, { sub: { id: 'user-1' } }, 'sub'],
+      ['sub is null, with no subject configured', {}, { sub: null }, 'sub'],
+      ['sub is a boolean, with an issuer and audience configured and matched', { issuer: 'https://issuer.example/', audience: 'api' }, { sub: true, iss: 'https://issuer.example/', aud: 'api' }, 'sub'],
       ['aud is an empty list', { audience: 'api' }, { aud: [] }, 'aud'],
       ['aud is null', { audience: 'api' }, { aud: null }, 'aud'],
       ['aud is an object', { audience: /.*/ }, { aud: { api: true } }, 'aud'],
@@ -160,6 +168,19 @@ describe.each(EXPRESS_VERSIONS)('RFC 7515/7519 token shape on %s', (_version, ex
     ])('refuses a token whose %s as malformed naming the claim', async (_case, options, overrides, claim) => {
       const { res, probe } = await send(token(overrides), options);
       expectTokenRefused(res, probe, 'malformed', claim);
+    });
+
+    it('accepts string iss and sub with nothing configured, and takes the identity from the string sub', async () => {
+      const { res, probe } = await send(token({ iss: 'https://issuer.example/', sub: '1' }));
+      expect(res.status).toBe(200);
+      expect(res.body.user).toEqual({ isAuthenticated: true, displayName: 'alice', identity: '1' });
+      expect(probe.handlerRan).toBe(true);
+    });
+
+    it('accepts a token without iss or sub, with an empty identity', async () => {
+      const { res } = await send(token({ iss: undefined, sub: undefined, username: undefined }));
+      expect(res.status).toBe(200);
+      expect(res.body.user).toEqual({ isAuthenticated: true, displayName: '', identity: '' });
     });
 
     it('refuses a token issued 31 seconds in the future with clockTolerance 30, and accepts 30', async () => {

@@ -12,6 +12,8 @@ export interface ClaimExpectations {
 
 const isText = (value: unknown): value is string => typeof value === 'string';
 
+const STRING_CLAIMS = ['iss', 'sub'] as const;
+
 function matchesAudience(aud: string, expected: string | RegExp): boolean {
   return typeof expected === 'string' ? aud === expected : expected.test(aud);
 }
@@ -24,10 +26,11 @@ function textClaim(payload: TokenPayload, claim: 'iss' | 'sub', challenge: Chall
 }
 
 /**
- * Checks `iss`, `aud`, `sub` and the required claims of an already verified payload. A checked
- * claim must be present (`missing_claim`), of its registered type (`malformed`: `iss` and `sub`
- * strings, `aud` a string or a non-empty array of strings) and match (`claim_mismatch`). Errors
- * name the claim, never the expected value.
+ * Checks `iss`, `aud`, `sub` and the required claims of an already verified payload. `iss` and
+ * `sub`, when present, must be strings whatever is configured (`malformed`). A checked claim
+ * must be present (`missing_claim`), of its registered type (`malformed`: `aud` a string or a
+ * non-empty array of strings) and match (`claim_mismatch`). Errors name the claim, never the
+ * expected value.
  *
  * @example
  * ```ts
@@ -35,6 +38,12 @@ function textClaim(payload: TokenPayload, claim: 'iss' | 'sub', challenge: Chall
  * ```
  */
 export function checkClaims(payload: TokenPayload, expected: ClaimExpectations, challenge: Challenge): void {
+  // RFC 7519 §4.1.1-4.1.2: StringOrURI, checked even when no issuer or subject is configured,
+  // because `sub` is the user's identity: `sub: 1` and `sub: "1"` must not both pass as user 1,
+  // and a hook must never receive an object where it expects an id.
+  for (const claim of STRING_CLAIMS) {
+    if (Object.hasOwn(payload, claim) && !isText(payload[claim])) throw new InvalidTokenError('malformed', { challenge, claim });
+  }
   if (expected.issuer !== undefined) {
     const iss = textClaim(payload, 'iss', challenge);
     const accepted = typeof expected.issuer === 'string' ? iss === expected.issuer : expected.issuer.includes(iss);

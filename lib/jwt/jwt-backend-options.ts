@@ -38,7 +38,9 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
   readonly secretKey?: KeyInput | JsonWebKeySet | KeyMap;
   /**
    * The URL of the identity provider's JSON Web Key Set (HTTPS; plain HTTP only to this
-   * machine). Keys are fetched with jwks-rsa and chosen by `kid`; only asymmetric algorithms
+   * machine, or to any host with `keySetFetch.allowInsecureHttp` in development). Its signing
+   * keys (`use` `sig` or absent, `key_ops` including `verify`; RSA, EC or OKP) are imported with
+   * `node:crypto` from their public members only and chosen by `kid`; only asymmetric algorithms
    * are allowed, and the default algorithm becomes `RS256`. Default: none.
    */
   readonly jwksUri?: string;

@@ -9,8 +9,10 @@ function claimText(value: unknown): string | undefined {
 
 /**
  * The user of a request authenticated by a JWT: `displayName` is the configured username claim
- * (falling back to `sub`), `identity` is `sub`. A missing or non-text claim gives `''`, never an
- * exception. The raw `token` is kept but not enumerable.
+ * (falling back to `sub`), `identity` is the string `sub`. The verifier refuses a token whose
+ * `sub` is present but not a string, so `sub: 1` never passes as `"1"`; a missing `sub` gives an
+ * `identity` of `''`, and a username claim that is neither a string nor a number falls back to
+ * `sub`, never an exception. The raw `token` is kept but not enumerable.
  *
  * @example
  * ```ts
@@ -21,9 +23,9 @@ function claimText(value: unknown): string | undefined {
  */
 export class JWTUser implements BaseUser {
   readonly isAuthenticated = true;
-  /** The username claim, falling back to `sub`; `''` when neither is text. */
+  /** The username claim (a string, or a number as text), falling back to `sub`; `''` when neither is there. */
   readonly username: string;
-  /** The `sub` claim; `''` when it is absent. */
+  /** The `sub` claim, a string; `''` when it is absent (or, in a payload that was not verified, not a string). */
   readonly identity: string;
 
   /**
@@ -40,7 +42,8 @@ export class JWTUser implements BaseUser {
     usernameField = 'username',
   ) {
     Object.defineProperty(this, 'token', { value: token, enumerable: false });
-    this.identity = claimText(payload.sub) ?? '';
+    // Only a string: RFC 7519 §4.1.2 makes `sub` a StringOrURI, and the verifier refuses any other.
+    this.identity = typeof payload.sub === 'string' ? payload.sub : '';
     this.username = claimText(payload[usernameField]) ?? this.identity;
   }
 

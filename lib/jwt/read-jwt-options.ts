@@ -8,6 +8,7 @@ import type { TokenCookieOptions } from '../cookie/cookie-options';
 import { HTTP_TOKEN } from '../core/grammar';
 import { type Algorithm, isAlgorithm } from '../keys/algorithms';
 import { normaliseType } from './header-checks';
+import { checkClock } from './times';
 import { JWT_BACKEND_OPTION_NAMES, type JWTAuthenticationBackendOptions } from './jwt-backend-options';
 import { type KeySettings, readKeyOptions } from './read-key-options';
 
@@ -137,6 +138,7 @@ export function readJwtOptions<TUser extends BaseUser>(owner: string, options: J
   }
   const check = validators(owner);
   const clock = check.optionalFunction('clock', options.clock, 'returning milliseconds since the epoch') ?? Date.now;
+  checkClock(owner, clock);
   const prefix = check.httpToken('prefix', options.prefix, 'Bearer');
   const algorithms = readAlgorithms(owner, options);
   const realm = check.text('realm', options.realm, 'api');
@@ -146,7 +148,7 @@ export function readJwtOptions<TUser extends BaseUser>(owner: string, options: J
   const challenge: Challenge = Object.freeze({ scheme: prefix, realm });
   const issuer = readIssuer(owner, options.issuer);
   const audience = readAudience(owner, options.audience);
-  const keySettings = readKeyOptions(owner, options as JWTAuthenticationBackendOptions<BaseUser>, algorithms, clock, challenge);
+  const keySettings = readKeyOptions(owner, options as JWTAuthenticationBackendOptions<BaseUser>, algorithms, challenge);
   checkNumber(owner, 'maxTokenLength', options.maxTokenLength, 16);
   checkNumber(owner, 'cacheSize', options.cacheSize, 0);
   checkNumber(owner, 'cacheMaxAge', options.cacheMaxAge, 1);

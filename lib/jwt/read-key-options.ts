@@ -57,8 +57,6 @@ function readRemoteKeys(
   options: JWTAuthenticationBackendOptions<BaseUser>,
   algorithms: readonly Algorithm[],
   allowWeakKeys: boolean,
-  // Token times only; the key set measures its intervals on a monotonic clock.
-  _clock: () => number,
   challenge: Challenge,
 ): KeyResolver {
   // A key set published for everyone to read cannot hold an HMAC secret: an HS token checked
@@ -127,14 +125,13 @@ function readSigning(owner: string, options: JWTAuthenticationBackendOptions<Bas
  *
  * @example
  * ```ts
- * const { keys, signingKey } = readKeyOptions('MyApp', options, ['RS256'], Date.now, challenge);
+ * const { keys, signingKey } = readKeyOptions('MyApp', options, ['RS256'], challenge);
  * ```
  */
 export function readKeyOptions(
   owner: string,
   options: JWTAuthenticationBackendOptions<BaseUser>,
   algorithms: readonly Algorithm[],
-  clock: () => number,
   challenge: Challenge,
 ): KeySettings {
   const { allowWeakKeys = false } = options;
@@ -143,7 +140,7 @@ export function readKeyOptions(
   checkOneKeyKind(owner, algorithms);
   if (options.secretKey === undefined) {
     if (options.signingKey !== undefined) throw new TypeError(`${owner}: a backend that verifies a remote key set cannot sign; "signingKey" needs "secretKey".`);
-    return { keys: readRemoteKeys(owner, options, algorithms, allowWeakKeys, clock, challenge), remote: true, signingKey: undefined, signingKeyId: undefined };
+    return { keys: readRemoteKeys(owner, options, algorithms, allowWeakKeys, challenge), remote: true, signingKey: undefined, signingKeyId: undefined };
   }
   const keys = staticKeys(owner, options, algorithms, allowWeakKeys, challenge);
   const hmac = keyFamily(algorithms[0]) === 'hmac';

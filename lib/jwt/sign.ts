@@ -2,6 +2,7 @@ import { type KeyObject, randomUUID, sign as cryptoSign } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
 import type { TokenPayload } from '../credentials';
 import type { Algorithm } from '../keys/algorithms';
+import { clockSeconds } from './times';
 
 /** What a signer needs, validated by the backend. */
 export interface SignerSettings {
@@ -55,7 +56,8 @@ function signPayload(payload: Record<string, unknown>, settings: SignerSettings)
 /**
  * Builds the signer of a backend. Every token gets `iat`, `exp` and a random `jti`, and the
  * backend's single `iss`/`aud`, so what a backend issues it also accepts; `kid` goes into the
- * header when the backend has one.
+ * header when the backend has one. A `sub`, if given, must be a non-empty string and an `iss` a
+ * string (else `TypeError`); claims without `sub` are fine.
  *
  * @example
  * ```ts
@@ -73,10 +75,16 @@ export function createJwtSigner(settings: SignerSettings): JwtSigner {
     if (reserved !== undefined) {
       throw new TypeError(`createToken: "${reserved}" is set by createToken itself; use the "expiresIn" option for the lifetime.`);
     }
+    // RFC 7519 §4.1.1-4.1.2 (StringOrURI), as the verifier checks them: a `sub` of '' would
+    // authenticate a user with no identity, a number would be refused by every backend here.
+    if (claims.sub !== undefined && (typeof claims.sub !== 'string' || claims.sub === '')) {
+      throw new TypeError('createToken: "sub" must be a non-empty string (the user\'s id, e.g. String(user.id)), or left out.');
+    }
+    if (claims.iss !== undefined && typeof claims.iss !== 'string') throw new TypeError('createToken: "iss" must be a string.');
     if (!Number.isInteger(expiresIn) || expiresIn < 1) {
       throw new TypeError('createToken: "expiresIn" must be a whole number of seconds, at least 1.');
     }
-    const iat = Math.floor(clock() / 1000);
+    const iat = clockSeconds(clock);
     const payload: Record<string, unknown> = {
       ...claims,
       ...(issuer === undefined ? {} : { iss: issuer }),

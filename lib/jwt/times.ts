@@ -10,6 +10,51 @@ export interface TimeRules {
   readonly maxAge?: number;
 }
 
+/** How a clock's wrong answer reads in a message: `NaN`, `undefined`, `a string`... never the value itself. */
+function describeClockValue(value: unknown): string {
+  if (typeof value === 'number' || value === undefined || value === null) return String(value);
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+
+/**
+ * Throws a `TypeError` naming `owner` unless `clock` returns a finite number, at construction:
+ * a clock that answers `NaN`, `undefined` or `Infinity` would make every time comparison false
+ * and so switch off `exp`, `nbf`, `iat` and `maxAge` without a word.
+ *
+ * @example
+ * ```ts
+ * checkClock('JWTAuthenticationBackend', options.clock ?? Date.now);
+ * ```
+ */
+export function checkClock(owner: string, clock: () => number): void {
+  const value: unknown = clock();
+  if (!isFiniteNumber(value)) {
+    throw new TypeError(`${owner}: "clock" must return milliseconds since the epoch as a finite number, like Date.now; it returned ${describeClockValue(value)}.`);
+  }
+}
+
+/**
+ * Reads `clock` (milliseconds, like `Date.now`) in whole seconds, as JWT times count. A clock
+ * that stopped returning a finite number is the server's fault, not the client's: it throws a
+ * `TypeError`, which is not an `AuthenticationError`, so the middleware hands it to `next(err)`
+ * (the application's error handler, a 500 by default) instead of answering 401, and no token is
+ * accepted while it lasts.
+ *
+ * @example
+ * ```ts
+ * const now = clockSeconds(Date.now);
+ * ```
+ */
+export function clockSeconds(clock: () => number): number {
+  const value: unknown = clock();
+  if (!isFiniteNumber(value)) {
+    throw new TypeError(`The backend's "clock" returned ${describeClockValue(value)}, not a finite number of milliseconds since the epoch; no token is accepted until it is fixed.`);
+  }
+  return Math.floor(value / 1000);
+}
+
 function numericDate(payload: TokenPayload, claim: 'exp' | 'nbf' | 'iat', challenge: Challenge): number | undefined {
   if (!Object.hasOwn(payload, claim)) return undefined;
   const value = payload[claim];

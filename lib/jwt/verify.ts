@@ -7,9 +7,10 @@ import type { KeyResolver } from '../keys/key-resolver';
 import type { Algorithm } from '../keys/algorithms';
 import { checkClaims, type ClaimExpectations } from './claims';
 import { decodeJwt, type DecodedJwt } from './decode';
+import { deepFreeze } from './deep-freeze';
 import { checkCritical, checkType } from './header-checks';
 import { verifySignature } from './signature';
-import { checkTimes } from './times';
+import { checkTimes, clockSeconds } from './times';
 import type { TokenCache } from './token-cache';
 
 /** Everything a verifier checks, already validated and normalised by the backend. */
@@ -64,7 +65,7 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
   const allowed: readonly string[] = settings.algorithms;
 
   function finish(token: string, { header, payload }: DecodedJwt, key: KeyObject): TokenPayload {
-    const now = Math.floor(clock() / 1000);
+    const now = clockSeconds(clock);
     try {
       verifySignature(token, header.alg as Algorithm, key, challenge);
     } catch (err) {
@@ -74,6 +75,9 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
       throw err;
     }
     checkClaims(payload, settings, challenge);
+    // Frozen once, here, never on a cache hit: every request with this token gets this very
+    // object, so a handler that pushed a scope into it would grant it to all of them.
+    deepFreeze(payload);
     // Remembered once its signature and claims hold, before its times: those are checked on
     // every use, so an expired token is refused from the cache too, without the signature again.
     cache?.set(token, { payload, key, verifiedAt: now });
@@ -107,7 +111,7 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
   return function verifyJwt(token: string): TokenPayload | Promise<TokenPayload> {
     // Before any decoding: an attacker must not make us parse megabytes.
     if (token.length > settings.maxTokenLength) throw new InvalidTokenError('too_large', { challenge });
-    const now = Math.floor(clock() / 1000);
+    const now = clockSeconds(clock);
     const cached = fromCache(token, now);
     if (cached !== undefined) return cached;
     if (rejectedBefore(token, now)) throw new InvalidTokenError('bad_signature', { challenge });

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { type Algorithm, hashOf, keyFamily, requiredCurve } from './algorithms';
+import { describeNonSecret, PEM } from './public-key-encodings';
 
 /**
  * Key material for verifying: an HMAC secret, or a public key as PEM or `KeyObject`.
@@ -24,25 +25,32 @@ export type SigningKeyInput = string | Buffer | KeyObject;
 /** The smallest RSA modulus accepted without `allowWeakKeys` (RFC 7518 §3.3), in bits. */
 export const MIN_RSA_BITS = 2048;
 
-const PEM = /-----BEGIN [A-Z0-9 ]+-----/;
-
 /** Whether a value is a Node `KeyObject`. */
 export function isKeyObject(value: unknown): value is KeyObject {
   return typeof value === 'object' && value !== null && typeof (value as KeyObject).type === 'string'
     && typeof (value as KeyObject).export === 'function';
 }
 
-function secretKey(owner: string, key: KeyInput): KeyObject {
-  if (isKeyObject(key)) {
-    if (key.type !== 'secret') throw new TypeError(`${owner}: HMAC algorithms need a secret key, not a ${key.type} key.`);
-    return key;
-  }
-  const bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
+function checkSecret(owner: string, bytes: Buffer): void {
   // A PEM given as an HMAC secret is the setting of the RS256→HS256 confusion attack.
   if (PEM.test(bytes.toString('latin1'))) {
     throw new TypeError(`${owner}: "secretKey" looks like a PEM key; use an RS/PS/ES/EdDSA "algorithm" with it, or a plain secret for HS*.`);
   }
   if (bytes.length === 0) throw new TypeError(`${owner}: "secretKey" must not be empty.`);
+  // The same attack with the public key in any other encoding (DER, base64, JWK, OpenSSH).
+  const reason = describeNonSecret(bytes);
+  if (reason !== undefined) throw new TypeError(`${owner}: "secretKey" ${reason}.`);
+}
+
+function secretKey(owner: string, key: KeyInput): KeyObject {
+  if (isKeyObject(key)) {
+    if (key.type !== 'secret') throw new TypeError(`${owner}: HMAC algorithms need a secret key, not a ${key.type} key.`);
+    // A secret KeyObject made from a public key's bytes is the same mistake.
+    checkSecret(owner, key.export());
+    return key;
+  }
+  const bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
+  checkSecret(owner, bytes);
   return createSecretKey(bytes);
 }
 
