@@ -2,7 +2,7 @@ import type { TokenResponseBody } from '../core/token-response';
 
 /**
  * The body of a successful OAuth 2.0 token response (RFC 6749 §5.1), as the token endpoint and
- * `OAuth2PasswordBearerBackend.login()` send it (Litestar's `OAuth2Login`).
+ * `JWTAuthenticationBackend.login()` send it (Litestar's `OAuth2Login`).
  *
  * @example
  * ```ts
