@@ -139,7 +139,7 @@ describe.each(EXPRESS_VERSIONS)('req.user and req.auth, on %s', (_name, expressF
     let seen: unknown[] = [];
     app.use(authenticationMiddleware(jwtBackend()));
     app.get('/', (req, res) => {
-      seen = [req.user, req.auth, 'user' in req];
+      seen = [req.user, req.auth, Object.hasOwn(req, 'user') || Object.hasOwn(req, 'auth')];
       res.end();
     });
     await request(app).get('/');

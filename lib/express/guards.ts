@@ -5,7 +5,8 @@ import { isThenable } from '../core/thenable';
 import { InsufficientScopeError, NotAuthenticatedError } from '../errors';
 import { asError } from '../core/as-error';
 import type { AuthenticatedRequest, GuardedHandler, IdentifiedRequest } from './authenticated-request';
-import { type AuthContext, getAuthContext } from './request-context';
+import type { AuthContext } from './request-context';
+import { contextOf } from './request-state';
 import { tagRouteAccess } from './route-access';
 
 /**
@@ -78,7 +79,7 @@ function checkHandler(owner: string, handler: unknown): void {
 
 /** The middleware's context, or `undefined` after handing `next` the error that says to install it. */
 function contextOrFail(owner: string, req: Request, next: NextFunction): AuthContext | undefined {
-  const context = getAuthContext(req);
+  const context = contextOf(req);
   if (context === undefined) {
     next(new TypeError(`${owner}() found no authentication: install app.use(authenticationMiddleware(backend)) before this route.`));
   }

@@ -13,7 +13,8 @@ import { asError } from '../core/as-error';
 import { compileExclusions, type ExcludePattern } from './exclusions';
 import { tagMiddleware } from './middleware-metadata';
 import { type AuthenticationErrorHandler, renderAuthenticationError } from './render-error';
-import { type AuthContext, setAuthContext } from './request-context';
+import type { AuthContext } from './request-context';
+import { enterRequest, overrideContext } from './request-state';
 
 const OWNER = 'authenticationMiddleware';
 
@@ -57,6 +58,11 @@ export interface AuthenticationMiddlewareOptions {
    * requests for signed-in users. Never use it beside passport.
    */
   readonly anonymousUser?: BaseUser;
+}
+
+/** No user yet: passport writes `null` when it signs a user out. */
+function isAbsent(user: unknown): boolean {
+  return user === undefined || user === null;
 }
 
 function isAuthResult(value: unknown): value is AuthResult {
@@ -128,13 +134,16 @@ export function authenticationMiddleware(
     fail: makeFail(options.onError ?? renderAuthenticationError),
     guardsPass: false,
   });
-  // The same context for the requests the guards let through: two shared objects, no per-request state.
+  // The context of the requests the guards let through (CORS preflights); only they carry it.
   const passingContext: AuthContext = Object.freeze({ ...context, guardsPass: true });
 
+  // Writes only what does not already read so: an Express request reads the anonymous
+  // credentials until something is written (see request-state.ts), so most anonymous requests
+  // cost no write at all.
   function setAnonymous(req: Request): void {
-    req.auth = AuthCredentials.anonymous;
+    if (req.auth !== AuthCredentials.anonymous) req.auth = AuthCredentials.anonymous;
     // Never replaces the user an earlier middleware (a passport session) identified.
-    if (anonymousUser !== undefined && req.user === undefined) req.user = anonymousUser as Express.User;
+    if (anonymousUser !== undefined && isAbsent(req.user)) req.user = anonymousUser as Express.User;
   }
 
   // Defined once per middleware, not per request: the hot path allocates no closures.
@@ -147,7 +156,7 @@ export function authenticationMiddleware(
       return next(new TypeError(`${OWNER}: a backend returned neither null nor { user, credentials: AuthCredentials } (AuthCredentials.anonymous is not a backend's answer; return null).`));
     }
     // An earlier middleware's user (a passport session) is kept: the request was already identified.
-    if (req.user === undefined || req.user === anonymousUser) req.user = result.user as Express.User;
+    if (isAbsent(req.user) || req.user === anonymousUser) req.user = result.user as Express.User;
     req.auth = result.credentials;
     next();
   }
@@ -158,12 +167,12 @@ export function authenticationMiddleware(
   }
 
   return tagMiddleware(function authenticationMiddleware(req: Request, res: Response, next: NextFunction): void {
+    enterRequest(req, context);
     if (isExcluded(req)) {
-      setAuthContext(req, skipsGuards(req) ? passingContext : context);
+      if (skipsGuards(req)) overrideContext(req, passingContext);
       setAnonymous(req);
       return next();
     }
-    setAuthContext(req, context);
 
     let outcome: ChainOutcome | Promise<ChainOutcome>;
     try {

@@ -11,18 +11,3 @@ export interface AuthContext {
   /** Whether the guards let this request through: its method is one of `excludeMethods`. */
   readonly guardsPass: boolean;
 }
-
-// A symbol, so the context is invisible to JSON, logging and other middleware.
-const CONTEXT = Symbol('express-jwt-auth.context');
-
-type WithContext = Request & { [CONTEXT]?: AuthContext };
-
-/** Records the middleware's context on a request. */
-export function setAuthContext(req: Request, context: AuthContext): void {
-  (req as WithContext)[CONTEXT] = context;
-}
-
-/** The context left by the middleware, or `undefined` when the middleware did not run. */
-export function getAuthContext(req: Request): AuthContext | undefined {
-  return (req as WithContext)[CONTEXT];
-}

@@ -4,7 +4,7 @@ import { DEFAULT_CHALLENGE } from '../core/challenge';
 import { rejectUnknownOptions } from '../core/options';
 import type { CrossSiteRequestError } from '../errors';
 import { renderAuthenticationError } from './render-error';
-import { getAuthContext } from './request-context';
+import { contextOf } from './request-state';
 
 /**
  * Options of {@link sameOriginOnly}.
@@ -43,7 +43,7 @@ export function sameOriginOnly(options: SameOriginOnlyOptions = {}): RequestHand
   rejectUnknownOptions('sameOriginOnly', options, ['trustedOrigins']);
   const trusted = readTrustedOrigins('sameOriginOnly', options.trustedOrigins);
   return function sameOriginOnly(req: Request, res: Response, next: NextFunction): void {
-    const context = getAuthContext(req);
+    const context = contextOf(req);
     try {
       checkSameOrigin(req, trusted, context?.challenge ?? DEFAULT_CHALLENGE);
     } catch (err) {
