@@ -83,6 +83,8 @@ interface Scope {
 
 /** What decides a route's access and middleware, kept to judge it again at a more precise path. */
 interface RouteContext {
+  /** The application: its Express major decides the syntax of the middleware's `exclude`. */
+  readonly app: Application;
   readonly middlewares: readonly Scoped<MiddlewareMetadata>[];
   readonly guards: readonly Scoped<RouteAccess>[];
   /** The middleware and guards among the route's own handlers for this method, in order. */
@@ -119,6 +121,19 @@ function judge(path: string, method: OpenApiMethod, context: RouteContext): Rout
 export function recordAt(route: RouteRecord, path: string): RouteRecord {
   const context = CONTEXTS.get(route);
   return context === undefined ? route : judge(path, route.method, context);
+}
+
+/**
+ * The application a record of `readRoutes` was read from, for what depends on its Express major
+ * (the path syntax of the middleware's `exclude`); `undefined` for a record made otherwise.
+ *
+ * @example
+ * ```ts
+ * route.middleware?.isExcluded({ method: 'GET', url: route.path, app: appOf(route) });
+ * ```
+ */
+export function appOf(route: RouteRecord): Application | undefined {
+  return CONTEXTS.get(route)?.app;
 }
 
 interface RouteLike {
@@ -188,7 +203,10 @@ class RouteReader {
   readonly routes: RouteRecord[] = [];
   readonly skipped: SkippedRoute[] = [];
 
-  constructor(private readonly syntax: PathSyntax) {}
+  constructor(
+    private readonly app: Application,
+    private readonly syntax: PathSyntax,
+  ) {}
 
   walk(stack: readonly RouterLayer[], scope: Scope): void {
     for (const layer of stack) {
@@ -231,7 +249,7 @@ class RouteReader {
     // Without HEAD handlers of its own, a route answers HEAD with its GET handlers.
     const headMethod = layers.some((layer) => layer.method === 'head') ? 'head' : 'get';
     // The guards and middlewares so far: the scope's lists grow as the walk goes on.
-    const inherited = { middlewares: [...scope.middlewares], guards: [...scope.guards] };
+    const inherited = { app: this.app, middlewares: [...scope.middlewares], guards: [...scope.guards] };
     for (const template of conversion.templates) {
       const path = joinPaths(scope.prefix, template);
       for (const method of methodsOf(route)) {
@@ -271,7 +289,7 @@ class RouteReader {
 export function readRoutes(app: Application): RouteListing {
   const tree = isApplication(app) ? routerOf(app) : undefined;
   if (tree === undefined) throw new TypeError('readRoutes: "app" must be an Express 4 or 5 application, e.g. express().');
-  const reader = new RouteReader(tree.syntax);
+  const reader = new RouteReader(app, tree.syntax);
   reader.walk(tree.stack, { prefix: '', middlewares: [], guards: [] });
   return { routes: reader.routes, skipped: reader.skipped };
 }
