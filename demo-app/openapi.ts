@@ -8,7 +8,6 @@ import {
   openApiSecurity,
   type OpenApiSecurityProvider,
 } from '../lib';
-import { DEMO_SCOPES } from './oauth2-routes';
 import type { DemoAccount } from './users';
 
 const json = (description: string, schema: oas31.SchemaObject = { type: 'object' }): oas31.ResponseObject => ({
@@ -155,14 +154,14 @@ export function demoSecurityBackends(
 /**
  * The scopes each of the demo's documented schemes can carry. `openApiSecurity` offers every
  * scheme on every guarded operation; but the password flow and the session cookie carry only
- * the users' scopes, and the API key only `service`, so `GET /service/status` takes the API key
- * alone and `GET /admin` no API key.
+ * the users' scopes (those the password flow declares), and the API key only `service`, so
+ * `GET /service/status` takes the API key alone and `GET /admin` no API key.
  */
-export const DEMO_SCHEME_SCOPES: Readonly<Record<string, readonly string[]>> = Object.freeze({
-  oauth2: Object.freeze(Object.keys(DEMO_SCOPES)),
-  cookieAuth: Object.freeze(Object.keys(DEMO_SCOPES)),
-  apiKeyAuth: Object.freeze(['service']),
-});
+export function demoSchemeScopes(document: oas31.OpenAPIObject): Record<string, readonly string[]> {
+  const oauth2 = document.components?.securitySchemes?.oauth2 as oas31.SecuritySchemeObject | undefined;
+  const userScopes = Object.keys(oauth2?.flows?.password?.scopes ?? {});
+  return { oauth2: userScopes, cookieAuth: userScopes, apiKeyAuth: ['service'] };
+}
 
 const OPERATION_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
@@ -200,7 +199,7 @@ export interface OpenApiRoutesOptions {
 /**
  * `GET /openapi.json`, the demo's document with the security `openApiSecurity` derives from the
  * application's guards (read from `req.app` on each request, so routes added later count),
- * offering on each operation only the schemes that carry its scopes ({@link DEMO_SCHEME_SCOPES}), and
+ * offering on each operation only the schemes that carry its scopes ({@link demoSchemeScopes}), and
  * Swagger UI at `/docs/`, served from the `swagger-ui-dist` package (no CDN).
  */
 export function openApiRoutes({ backends }: OpenApiRoutesOptions): Router {
@@ -208,7 +207,8 @@ export function openApiRoutes({ backends }: OpenApiRoutesOptions): Router {
   const ui = { swaggerUrl: '/openapi.json', customSiteTitle: 'express-jwt-auth demo API' };
 
   router.get('/openapi.json', (req, res) => {
-    res.json(keepSchemesThatCarry(openApiSecurity(demoOpenApiDocument(), { app: req.app, backends }), DEMO_SCHEME_SCOPES));
+    const document = openApiSecurity(demoOpenApiDocument(), { app: req.app, backends });
+    res.json(keepSchemesThatCarry(document, demoSchemeScopes(document)));
   });
   // The page loads its assets relative to itself: /docs must become /docs/.
   router.get('/docs', (req, res, next) => {
