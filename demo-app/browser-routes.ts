@@ -4,8 +4,14 @@ import { loginPage, notePage, profilePage } from './pages';
 import { type DemoAccount, verifyCredentials } from './users';
 
 // Only local paths: an open redirect through ?next= would hand the session to another site.
+// `/`, not followed by a second `/`, then visible ASCII (%x21-7E) but `\`: browsers drop TAB,
+// CR and LF from URLs and read `\` as `/`, so `/<TAB>/evil.example` or `/\evil.example` would
+// leave the site as `//evil.example`; and control or non-Latin-1 characters cannot be written
+// into a header at all (a 500 after the password check).
+const LOCAL_PATH = /^\/(?!\/)[\x21-\x5b\x5d-\x7e]*$/;
+
 function localPath(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : '/profile';
+  return typeof next === 'string' && LOCAL_PATH.test(next) ? next : '/profile';
 }
 
 /**
@@ -28,7 +34,7 @@ export function browserRoutes(backend: JWTAuthenticationBackend<DemoAccount>): R
       res.status(401).type('html').send(loginPage(localPath(next), 'Unknown user or wrong password.'));
       return;
     }
-    res.setHeader('Location', localPath(next));
+    res.location(localPath(next));
     backend.login(res, { sub: user.username, username: user.username, scope: user.scopes.join(' ') }, { status: 303 });
   });
 

@@ -148,6 +148,39 @@ export function demoSecurityBackends(
 }
 
 /**
+ * The scopes each of the demo's documented schemes can carry. `openApiSecurity` offers every
+ * scheme on every guarded operation; but the password flow and the session cookie carry only
+ * the users' scopes (those the password flow declares), and the API key only `service`, so
+ * `GET /service/status` takes the API key alone and `GET /admin` no API key.
+ */
+export function demoSchemeScopes(document: oas31.OpenAPIObject): Record<string, readonly string[]> {
+  const oauth2 = document.components?.securitySchemes?.oauth2 as oas31.SecuritySchemeObject | undefined;
+  const userScopes = Object.keys(oauth2?.flows?.password?.scopes ?? {});
+  return { oauth2: userScopes, cookieAuth: userScopes, apiKeyAuth: ['service'] };
+}
+
+const OPERATION_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/**
+ * Drops, from each operation's `security`, the schemes that cannot carry every scope the
+ * operation requires (the scopes its requirements list). Modifies `document` and returns it.
+ */
+export function keepSchemesThatCarry(document: oas31.OpenAPIObject, carried: Readonly<Record<string, readonly string[]>>): oas31.OpenAPIObject {
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const method of OPERATION_METHODS) {
+      const operation = (item as oas31.PathItemObject)[method];
+      if (operation?.security === undefined) continue;
+      const required = [...new Set(operation.security.flatMap((requirement) => Object.values(requirement).flat()))];
+      const carriers = operation.security.filter((requirement) =>
+        Object.keys(requirement).every((scheme) => required.every((scope) => carried[scheme]?.includes(scope) ?? true)));
+      // A scope no scheme carries is a bug of the demo: `[]` would read as a public operation.
+      if (carriers.length > 0) operation.security = carriers;
+    }
+  }
+  return document;
+}
+
+/**
  * The paths {@link openApiRoutes} serves, to exclude from `authenticationMiddleware`: the
  * document and Swagger UI are public, and a stale session cookie must not break them.
  */
@@ -161,7 +194,8 @@ export interface OpenApiRoutesOptions {
 
 /**
  * `GET /openapi.json`, the demo's document with the security `openApiSecurity` derives from the
- * application's guards (read from `req.app` on each request, so routes added later count), and
+ * application's guards (read from `req.app` on each request, so routes added later count),
+ * offering on each operation only the schemes that carry its scopes ({@link demoSchemeScopes}), and
  * Swagger UI at `/docs/`, served from the `swagger-ui-dist` package (no CDN).
  */
 export function openApiRoutes({ backends }: OpenApiRoutesOptions): Router {
@@ -169,7 +203,8 @@ export function openApiRoutes({ backends }: OpenApiRoutesOptions): Router {
   const ui = { swaggerUrl: '/openapi.json', customSiteTitle: 'express-jwt-auth demo API' };
 
   router.get('/openapi.json', (req, res) => {
-    res.json(openApiSecurity(demoOpenApiDocument(), { app: req.app, backends }));
+    const document = openApiSecurity(demoOpenApiDocument(), { app: req.app, backends });
+    res.json(keepSchemesThatCarry(document, demoSchemeScopes(document)));
   });
   // The page loads its assets relative to itself: /docs must become /docs/.
   router.get('/docs', (req, res, next) => {

@@ -62,14 +62,7 @@ describe.each(EXPRESS_VERSIONS)('authenticationMiddleware exclusions on %s', (_n
   });
 
   describe('with Express path syntax', () => {
-    it.each(['/docs/intro', '/docs/a/b/c', '/DOCS/x'])('excludes %s with \'/docs/*rest\'', async (path) => {
-      await expectExcluded({ exclude: ['/docs/*rest'] }, path);
-    });
-
-    it.each(['/docs', '/docsify'])('does not exclude %s with \'/docs/*rest\'', async (path) => {
-      await expectAuthenticated({ exclude: ['/docs/*rest'] }, path);
-    });
-
+    // Wildcards and optional parts are written per major: see exclude-syntax.test.ts.
     it.each(['/users/42/avatar', '/users/alice/avatar/'])('excludes %s with \'/users/:id/avatar\'', async (path) => {
       await expectExcluded({ exclude: ['/users/:id/avatar'] }, path);
     });

@@ -4,7 +4,7 @@ import type { AuthenticationBackend } from '../backend';
 import { rejectUnknownOptions } from '../core/options';
 import { pathKey } from './express-paths';
 import { type DocumentedScheme, securityOf } from './route-security';
-import { OPENAPI_METHODS, readRoutes, type RouteRecord } from './routes';
+import { OPENAPI_METHODS, readRoutes, recordAt, type RouteRecord } from './routes';
 import { defaultSchemeName, type OpenApiSecurityProvider, securitySchemeOf } from './security-schemes';
 
 const OWNER = 'openApiSecurity';
@@ -114,7 +114,8 @@ function applySecurity(document: oas31.OpenAPIObject, app: Application, schemes:
       const operation = item[method];
       // The first route registered that serves the path is the one Express dispatches to.
       const route = operation === undefined ? undefined : routes.find((candidate) => candidate.method === method && serves(candidate, base + path));
-      if (operation !== undefined && route !== undefined) operation.security = securityOf(route, schemes);
+      // Judged at the document's path: a guard on `/admin` covers `/admin` served by `/:page`.
+      if (operation !== undefined && route !== undefined) operation.security = securityOf(recordAt(route, base + path), schemes);
     }
   }
 }
@@ -136,7 +137,9 @@ function applySecurity(document: oas31.OpenAPIObject, app: Application, schemes:
  * and path, case-insensitively, a trailing slash and parameter names aside, a route parameter
  * standing for any one segment (`/users/me` is served by `/users/:id` registered before it), with
  * the path of the first server URL in front (`servers: [{ url: '/api' }]` looks for `/api/users`
- * for `/users`). Operations without a matching route are left as they
+ * for `/users`). Guards mounted with `use()` are judged at the document's path: after
+ * `app.use('/admin', requires('admin'))`, `GET /admin` served by `app.get('/:page')` requires
+ * `admin`, `GET /{page}` does not. Operations without a matching route are left as they
  * are; see `readRoutes` for what the router walk cannot read. Throws a `TypeError` for a
  * document that is not OpenAPI 3.1, a backend without a scheme, or bad options.
  *

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { oas31 } from 'openapi3-ts';
-import type { RouteRecord } from './routes';
+import { appOf, type RouteRecord } from './routes';
 
 /** A scheme as a security requirement names it. */
 export interface DocumentedScheme {
@@ -16,10 +16,11 @@ const AUTHENTICATED = 'authenticated';
 /** Whether the middleware in front of a route lets it through unauthenticated. */
 function isExcluded(route: RouteRecord): boolean {
   if (route.middleware === undefined) return true;
-  // The exclusion test reads only the method and the path. A template's `{id}` stands for any
-  // value: a pattern that excludes every value excludes it, one that excludes some does not.
-  const probe = { method: route.method.toUpperCase(), url: route.path, originalUrl: route.path };
-  return route.middleware.isExcluded(probe as unknown as IncomingMessage & { originalUrl: string });
+  // The exclusion test reads only the method, the path and the app (whose Express major decides
+  // the patterns' syntax). A template's `{id}` stands for any value: a pattern that excludes
+  // every value excludes it, one that excludes some does not.
+  const probe = { method: route.method.toUpperCase(), url: route.path, originalUrl: route.path, app: appOf(route) };
+  return route.middleware.isExcluded(probe as unknown as IncomingMessage & { originalUrl: string; app: unknown });
 }
 
 /**

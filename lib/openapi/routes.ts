@@ -81,6 +81,61 @@ interface Scope {
   readonly guards: Scoped<RouteAccess>[];
 }
 
+/** What decides a route's access and middleware, kept to judge it again at a more precise path. */
+interface RouteContext {
+  /** The application: its Express major decides the syntax of the middleware's `exclude`. */
+  readonly app: Application;
+  readonly middlewares: readonly Scoped<MiddlewareMetadata>[];
+  readonly guards: readonly Scoped<RouteAccess>[];
+  /** The middleware and guards among the route's own handlers for this method, in order. */
+  readonly ownMiddlewares: readonly MiddlewareMetadata[];
+  readonly ownAccesses: readonly RouteAccess[];
+}
+
+// Not a field of RouteRecord: the public record stays plain data.
+const CONTEXTS = new WeakMap<RouteRecord, RouteContext>();
+
+/** The record of a route as judged at `path`, which must be `route.path` or one of its values. */
+function judge(path: string, method: OpenApiMethod, context: RouteContext): RouteRecord {
+  const applying = <T>(scoped: readonly Scoped<T>[]): T[] => scoped.filter((entry) => isUnder(path, entry.prefix)).map((entry) => entry.value);
+  const record: RouteRecord = {
+    path,
+    method,
+    access: combine([...applying(context.guards), ...context.ownAccesses]),
+    middleware: [...applying(context.middlewares), ...context.ownMiddlewares].at(-1),
+  };
+  CONTEXTS.set(record, context);
+  return record;
+}
+
+/**
+ * A route's record for one concrete path it serves (a document path where the route has a
+ * parameter): a guard mounted at `/admin` applies to `GET /admin` served by `/:page`, not to
+ * the route as a whole. Returns `route` itself for a record `readRoutes` did not make.
+ *
+ * @example
+ * ```ts
+ * recordAt(pageRoute, '/admin').access; // { kind: 'authenticated', scopes: ['admin'] } after app.use('/admin', requires('admin'))
+ * ```
+ */
+export function recordAt(route: RouteRecord, path: string): RouteRecord {
+  const context = CONTEXTS.get(route);
+  return context === undefined ? route : judge(path, route.method, context);
+}
+
+/**
+ * The application a record of `readRoutes` was read from, for what depends on its Express major
+ * (the path syntax of the middleware's `exclude`); `undefined` for a record made otherwise.
+ *
+ * @example
+ * ```ts
+ * route.middleware?.isExcluded({ method: 'GET', url: route.path, app: appOf(route) });
+ * ```
+ */
+export function appOf(route: RouteRecord): Application | undefined {
+  return CONTEXTS.get(route)?.app;
+}
+
 interface RouteLike {
   readonly path?: unknown;
   readonly methods?: unknown;
@@ -114,12 +169,17 @@ function isApplication(value: unknown): boolean {
   return typeof value === 'function' && typeof app?.handle === 'function' && typeof app.set === 'function';
 }
 
-/** Whether a route path falls under a mount path, segment by segment; a parameter matches any segment. */
+/**
+ * Whether every request to `path` falls under a mount path, segment by segment. A parameter of
+ * the mount path matches any one segment; a parameter (or wildcard) of `path` matches only a
+ * parameter of the mount path: `/:page` is under `/admin` for one value of `page` alone, and a
+ * guard on `/admin` does not protect `/welcome`.
+ */
 function isUnder(path: string, prefix: string): boolean {
   const pathSegments = pathKey(path).split('/');
   const prefixSegments = pathKey(prefix).split('/').filter((segment, index) => index === 0 || segment !== '');
   if (prefixSegments.length > pathSegments.length) return false;
-  return prefixSegments.every((segment, index) => segment === '{}' || pathSegments[index] === '{}' || segment === pathSegments[index]);
+  return prefixSegments.every((segment, index) => (segment === '{}' ? pathSegments[index] !== '' : segment === pathSegments[index]));
 }
 
 /** Combines guards: the strictest wins, and required scopes add up. */
@@ -143,7 +203,10 @@ class RouteReader {
   readonly routes: RouteRecord[] = [];
   readonly skipped: SkippedRoute[] = [];
 
-  constructor(private readonly syntax: PathSyntax) {}
+  constructor(
+    private readonly app: Application,
+    private readonly syntax: PathSyntax,
+  ) {}
 
   walk(stack: readonly RouterLayer[], scope: Scope): void {
     for (const layer of stack) {
@@ -185,17 +248,19 @@ class RouteReader {
     const layers = Array.isArray(route.stack) ? (route.stack as (RouterLayer & { method?: unknown })[]) : [];
     // Without HEAD handlers of its own, a route answers HEAD with its GET handlers.
     const headMethod = layers.some((layer) => layer.method === 'head') ? 'head' : 'get';
+    // The guards and middlewares so far: the scope's lists grow as the walk goes on.
+    const inherited = { app: this.app, middlewares: [...scope.middlewares], guards: [...scope.guards] };
     for (const template of conversion.templates) {
       const path = joinPaths(scope.prefix, template);
-      const applying = <T>(scoped: readonly Scoped<T>[]): T[] => scoped.filter((entry) => isUnder(path, entry.prefix)).map((entry) => entry.value);
       for (const method of methodsOf(route)) {
         const handlers = layers
           .filter((layer) => layer.method === undefined || layer.method === (method === 'head' ? headMethod : method))
           .map((layer) => layer.handle);
-        const routeMiddleware = handlers.map(middlewareMetadataOf).filter((found) => found !== undefined);
-        const middleware = [...applying(scope.middlewares), ...routeMiddleware].at(-1);
-        const accesses = [...applying(scope.guards), ...handlers.map(routeAccessOf).filter((found) => found !== undefined)];
-        this.routes.push({ path, method, access: combine(accesses), middleware });
+        this.routes.push(judge(path, method, {
+          ...inherited,
+          ownMiddlewares: handlers.map(middlewareMetadataOf).filter((found) => found !== undefined),
+          ownAccesses: handlers.map(routeAccessOf).filter((found) => found !== undefined),
+        }));
       }
     }
   }
@@ -210,7 +275,9 @@ class RouteReader {
  * 4) regular expression syntax; routers and middleware mounted at a RegExp, or (Express 4) at a
  * path with more than literal segments and `:name` parameters, or (Express 5 before 5.3) at any
  * path but `/`. A middleware or guard applies to the routes after it in its own router and the
- * routers mounted there, not to routes its parent router registers after it. Throws a
+ * routers mounted there, not to routes its parent router registers after it, and only where its
+ * mount path covers every value of the route's path: `app.use('/admin', requires('admin'))`
+ * does not apply to `app.get('/:page')`, which it guards for one value alone. Throws a
  * `TypeError` when `app` is not an Express application.
  *
  * @example
@@ -222,7 +289,7 @@ class RouteReader {
 export function readRoutes(app: Application): RouteListing {
   const tree = isApplication(app) ? routerOf(app) : undefined;
   if (tree === undefined) throw new TypeError('readRoutes: "app" must be an Express 4 or 5 application, e.g. express().');
-  const reader = new RouteReader(tree.syntax);
+  const reader = new RouteReader(app, tree.syntax);
   reader.walk(tree.stack, { prefix: '', middlewares: [], guards: [] });
   return { routes: reader.routes, skipped: reader.skipped };
 }
