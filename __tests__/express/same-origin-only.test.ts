@@ -64,7 +64,30 @@ describe.each(EXPRESS_VERSIONS)('sameOriginOnly() on a cookie login and logout, 
     expect(res.headers['www-authenticate']).toBeUndefined();
   });
 
+  it('compares with expectedOrigin behind a TLS-terminating proxy: http:// the same host is another origin', async () => {
+    const { app, ran } = loginApp({ expectedOrigin: 'https://app.example' });
+    const plain = await request(app).post('/session').set('Host', 'app.example').set('Origin', 'http://app.example');
+    expect(plain.status).toBe(403);
+    expect(ran.login).toBe(false);
+    const tls = await request(app).post('/session').set('Host', 'app.example').set('Origin', 'https://app.example');
+    expect(tls.status).toBe(201);
+  });
+
+  it('checks the cookie with the cookie option expectedOrigin', async () => {
+    const backend = cookieBackend({ expectedOrigin: 'https://app.example' });
+    const app = expressFactory();
+    app.use(authenticationMiddleware(backend));
+    app.post('/notes', (_req, res) => res.end());
+    const token = backend.createToken('user-1');
+    const plain = await request(app).post('/notes').set('Cookie', `token=${token}`).set('Host', 'app.example').set('Origin', 'http://app.example');
+    expect(plain.status).toBe(403);
+    const tls = await request(app).post('/notes').set('Cookie', `token=${token}`).set('Host', 'app.example').set('Origin', 'https://app.example');
+    expect(tls.status).toBe(200);
+  });
+
   it('throws a TypeError for bad options', () => {
+    expect(() => sameOriginOnly({ expectedOrigin: 'https://a.example/' })).toThrow(/"expectedOrigin" must be an origin/);
+    expect(() => cookieBackend({ expectedOrigin: 'app.example' })).toThrow(/"expectedOrigin" must be an origin/);
     expect(() => sameOriginOnly({ trustedOrigins: ['https://a.example/path'] })).toThrow(/"trustedOrigins" must be an array of origins/);
     expect(() => sameOriginOnly({ origins: [] } as never)).toThrow(/unknown option "origins"/);
   });

@@ -17,7 +17,7 @@ export type CookieBackendTestOptions = Partial<JWTAuthenticationBackendOptions> 
 
 /**
  * A backend reading the header and a cookie, with the test secret and the fixed clock, unless
- * told otherwise: `cookieName`, `secure`, `sameSite`, `domain`, `path` and `trustedOrigins` go to
+ * told otherwise: `cookieName`, `secure`, `sameSite`, `domain`, `path`, `trustedOrigins` and `expectedOrigin` go to
  * its `cookie` option, the rest to the backend.
  */
 export function cookieBackend(options: CookieBackendTestOptions = {}): JWTAuthenticationBackend {
@@ -26,8 +26,8 @@ export function cookieBackend(options: CookieBackendTestOptions = {}): JWTAuthen
 
 /** Moves the flat cookie options of the tests into `cookie` (which they enable unless `cookie` is absent and none is given). */
 export function withCookieOptions(options: CookieBackendTestOptions): Partial<JWTAuthenticationBackendOptions> {
-  const { cookieName, secure, sameSite, domain, path, trustedOrigins, cookie, ...backend } = options;
-  const given = Object.entries({ name: cookieName, secure, sameSite, domain, path, trustedOrigins }).filter(([, value]) => value !== undefined);
+  const { cookieName, secure, sameSite, domain, path, trustedOrigins, expectedOrigin, cookie, ...backend } = options;
+  const given = Object.entries({ name: cookieName, secure, sameSite, domain, path, trustedOrigins, expectedOrigin }).filter(([, value]) => value !== undefined);
   if (cookie === undefined && given.length === 0) return backend;
   return { ...backend, cookie: { ...cookie, ...Object.fromEntries(given) } as TokenCookieOptions };
 }

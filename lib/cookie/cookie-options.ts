@@ -27,7 +27,14 @@ export interface TokenCookieOptions {
    * authenticated by the cookie, besides the request's own. Default: none.
    */
   readonly trustedOrigins?: readonly string[];
+  /**
+   * This application's own origin (`https://app.example.com`), for an app behind a proxy that
+   * terminates TLS: it replaces the origin the check works out from the connection's scheme and
+   * the `Host` header, so that a request from `http://` the same host is not taken for same-origin.
+   * Default: worked out from the request.
+   */
+  readonly expectedOrigin?: string;
 }
 
 /** The option names {@link TokenCookieOptions} knows. */
-export const COOKIE_OPTION_NAMES: readonly string[] = Object.freeze(['name', 'secure', 'sameSite', 'domain', 'path', 'trustedOrigins']);
+export const COOKIE_OPTION_NAMES: readonly string[] = Object.freeze(['name', 'secure', 'sameSite', 'domain', 'path', 'trustedOrigins', 'expectedOrigin']);

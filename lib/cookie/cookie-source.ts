@@ -6,7 +6,7 @@ import { rejectUnknownOptions } from '../core/options';
 import type { TokenSource } from '../request/token-source';
 import { COOKIE_OPTION_NAMES, type TokenCookieOptions } from './cookie-options';
 import { readCookie } from './read-cookie';
-import { checkSameOrigin, readTrustedOrigins } from './same-origin';
+import { checkSameOrigin, readExpectedOrigin, readTrustedOrigins } from './same-origin';
 
 // RFC 6265bis §4.1.3: browsers drop `__Secure-` cookies without Secure, and `__Host-` cookies
 // that are not Secure, host-only and on `/`; login would seem to work and never stick.
@@ -36,6 +36,7 @@ export class CookieTokenSource implements TokenSource {
   readonly name: string;
   private readonly attributes: Readonly<SerializeOptions>;
   private readonly trustedOrigins: ReadonlySet<string>;
+  private readonly expectedOrigin: string | undefined;
 
   /** Reads and checks the options; every mistake is a `TypeError` naming `owner`. */
   constructor(owner: string, options: TokenCookieOptions, private readonly challenge: Challenge) {
@@ -65,11 +66,12 @@ export class CookieTokenSource implements TokenSource {
       }
     }
     this.trustedOrigins = readTrustedOrigins(label, options.trustedOrigins);
+    this.expectedOrigin = readExpectedOrigin(label, options.expectedOrigin);
   }
 
   read(req: IncomingMessage): string | null {
     const token = readCookie(req.headers.cookie, this.name, this.challenge);
-    if (token !== null) checkSameOrigin(req, this.trustedOrigins, this.challenge);
+    if (token !== null) checkSameOrigin(req, this.trustedOrigins, this.challenge, this.expectedOrigin);
     return token;
   }
 

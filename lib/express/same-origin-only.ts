@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { readTrustedOrigins, checkSameOrigin } from '../cookie/same-origin';
+import { checkSameOrigin, readExpectedOrigin, readTrustedOrigins } from '../cookie/same-origin';
 import { DEFAULT_CHALLENGE } from '../core/challenge';
 import { rejectUnknownOptions } from '../core/options';
 import type { CrossSiteRequestError } from '../errors';
@@ -17,12 +17,18 @@ import { contextOf } from './request-state';
 export interface SameOriginOnlyOptions {
   /** Other origins (`scheme://host[:port]`) allowed besides the request's own. Default: none. */
   readonly trustedOrigins?: readonly string[];
+  /**
+   * This application's own origin, behind a proxy that terminates TLS (see the cookie option of
+   * the same name). Default: worked out from the request's connection and `Host` header.
+   */
+  readonly expectedOrigin?: string;
 }
 
 /**
  * Refuses a state-changing request (anything but GET, HEAD, OPTIONS, TRACE) that comes from
  * another site, with 403 `cross_site_request`, by the check a cookie backend applies to the
- * requests its cookie authenticates (`Sec-Fetch-Site`, then `Origin`). Put it on the routes that
+ * requests its cookie authenticates (`Sec-Fetch-Site`, then `Origin`, then `Referer`: scheme,
+ * host and port). Put it on the routes that
  * set or clear a session cookie: the cookie check cannot cover them, since a login request
  * carries no cookie yet, and without it another site can sign a visitor into an account of its
  * choosing (login CSRF) or sign them out.
@@ -40,12 +46,13 @@ export interface SameOriginOnlyOptions {
  */
 export function sameOriginOnly(options: SameOriginOnlyOptions = {}): RequestHandler {
   if (typeof options !== 'object' || options === null) throw new TypeError('sameOriginOnly: "options" must be an object, e.g. { trustedOrigins: [...] }.');
-  rejectUnknownOptions('sameOriginOnly', options, ['trustedOrigins']);
+  rejectUnknownOptions('sameOriginOnly', options, ['trustedOrigins', 'expectedOrigin']);
   const trusted = readTrustedOrigins('sameOriginOnly', options.trustedOrigins);
+  const expected = readExpectedOrigin('sameOriginOnly', options.expectedOrigin);
   return function sameOriginOnly(req: Request, res: Response, next: NextFunction): void {
     const context = contextOf(req);
     try {
-      checkSameOrigin(req, trusted, context?.challenge ?? DEFAULT_CHALLENGE);
+      checkSameOrigin(req, trusted, context?.challenge ?? DEFAULT_CHALLENGE, expected);
     } catch (err) {
       // Answered as the middleware answers its own errors, or by default without it.
       if (context !== undefined) context.fail(err as CrossSiteRequestError, req, res, next);
