@@ -71,8 +71,6 @@ function isAuthResult(value: unknown): value is AuthResult {
     && result.credentials.isAuthenticated;
 }
 
-
-
 function readBackends(backends: unknown): readonly AuthenticationBackend<Request>[] {
   const list = Array.isArray(backends) ? backends : [backends];
   if (list.length === 0 || !list.every((backend) => typeof (backend as AuthenticationBackend | null)?.authenticate === 'function')) {
