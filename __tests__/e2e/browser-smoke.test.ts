@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser';
+import { CHROMIUM, describeWithTool } from '../helpers/system-tool';
 
 // Launching Chromium takes a few seconds on a cold machine; jest's 30 s default is too tight.
 const TIMEOUT_MS = 60_000;
@@ -48,7 +49,7 @@ async function close(server: Server): Promise<void> {
   await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
 }
 
-describe('headless Chromium (end-to-end smoke test)', () => {
+describeWithTool(CHROMIUM, 'headless Chromium (end-to-end smoke test)', () => {
   let server: Server | undefined;
   let baseUrl = '';
   let browser: Browser | undefined;

@@ -5,6 +5,7 @@ import express from 'express';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createDemoApp } from '../../demo-app/app';
 import { launchBrowser } from '../helpers/browser';
+import { CHROMIUM, describeWithTool } from '../helpers/system-tool';
 import { SECRET } from '../helpers/tokens';
 
 const TIMEOUT_MS = 60_000;
@@ -28,7 +29,7 @@ function attackerApp(target: string): express.Express {
   return app;
 }
 
-describe('demo app browser flow in headless Chromium', () => {
+describeWithTool(CHROMIUM, 'demo app browser flow in headless Chromium', () => {
   let browser: Browser;
   let demo: { server: Server; origin: string };
   // 127.0.0.2 is another site than 127.0.0.1 (SameSite=Lax keeps the cookie home); another

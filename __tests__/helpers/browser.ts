@@ -1,13 +1,16 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
+import { CHROMIUM, toolPath } from './system-tool';
 
 /**
- * Debian's Chromium (`apt-get install chromium chromium-driver`; CI does). Playwright's own
- * browser download is never used: the test machine has no network beyond loopback.
+ * Debian's Chromium (`apt-get install chromium chromium-driver`; CI does), or the path in
+ * `SYSTEM_TOOL_CHROMIUM`. Playwright's own browser download is never used: the test machine has
+ * no network beyond loopback. Suites that launch it are declared with
+ * `describeWithTool(CHROMIUM, ...)`, which skips them when it is missing (fails them under CI).
  */
-export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+export const SYSTEM_CHROMIUM = toolPath(CHROMIUM);
 
-const INSTALL_HINT = 'Install it with `apt-get install chromium chromium-driver` (CI does).';
+const INSTALL_HINT = `Install it with \`apt-get install ${CHROMIUM.packages.join(' ')}\` (CI does).`;
 
 /**
  * Flags for a headless Chromium on a machine whose only network is loopback.
@@ -35,7 +38,7 @@ export const CHROMIUM_ARGS: readonly string[] = [
  * storage never leak between tests, and close the browser in `afterAll` or a `finally`.
  *
  * @throws Error, with the install command in its message, when {@link SYSTEM_CHROMIUM} is
- * missing. End-to-end tests fail rather than skip without a browser.
+ * missing (a suite declared with `describeWithTool(CHROMIUM, ...)` never gets that far).
  *
  * @example
  * ```ts

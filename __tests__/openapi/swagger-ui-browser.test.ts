@@ -3,11 +3,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page, Request } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser';
+import { CHROMIUM, describeWithTool } from '../helpers/system-tool';
 import { buildDemoWithOpenApi } from './demo-with-openapi';
 
 const TIMEOUT_MS = 90_000;
 
-describe('demo app Swagger UI in headless Chromium', () => {
+describeWithTool(CHROMIUM, 'demo app Swagger UI in headless Chromium', () => {
   let browser: Browser;
   let server: Server;
   let origin: string;

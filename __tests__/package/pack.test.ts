@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -8,8 +8,9 @@ import path from 'node:path';
 // The tarball and the fresh project live in a temporary directory, never in the repository.
 
 const REPO = path.resolve(__dirname, '..', '..');
-const SETUP_TIMEOUT_MS = 180_000;
+const SETUP_TIMEOUT_MS = 240_000;
 const SCRIPT_TIMEOUT_MS = 30_000;
+const TYPECHECK_TIMEOUT_MS = 120_000;
 
 // Set by `npm test` for this package; they must not leak into the nested npm commands (a
 // `local_prefix` pointing at the repository, `loglevel=silent` hiding the reason of a failure).
@@ -127,9 +128,112 @@ const LOADER = 'import';
 const loadTheOtherWay = async () => createRequire(import.meta.url)('express-jwt-auth');
 ${CONSUMER_BODY}`;
 
+// Every subpath of package.json "exports", whatever it lists: each must load with require() and
+// import() from the installed tarball and type-check with skipLibCheck off, from a CommonJS and
+// an ES module consumer (TypeScript's nodenext resolution, which reads "exports" as Node does).
+
+interface PackageJson {
+  readonly name: string;
+  readonly exports?: unknown;
+}
+
+const PACKAGE = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as PackageJson;
+
+/** One subpath of the exports map: the specifier a user writes, and whether it is JSON or code. */
+interface Entry {
+  readonly subpath: string;
+  readonly specifier: string;
+  readonly kind: 'json' | 'code';
+  /** Every file the subpath's conditions point to, relative to the package root. */
+  readonly files: readonly string[];
+}
+
+/** Every string a target of the exports map resolves to, through conditions and fallback arrays. */
+function targetFiles(target: unknown): string[] {
+  if (typeof target === 'string') return [target];
+  if (Array.isArray(target)) return target.flatMap(targetFiles);
+  if (target !== null && typeof target === 'object') return Object.values(target).flatMap(targetFiles);
+  return [];
+}
+
+function exportEntries(pkg: PackageJson): Entry[] {
+  const { exports } = pkg;
+  if (exports === undefined) throw new Error('package.json has no "exports"; this test reads the subpaths from it.');
+  const isSubpathMap = typeof exports === 'object' && exports !== null && !Array.isArray(exports) && Object.keys(exports).every((key) => key.startsWith('.'));
+  const entries: [string, unknown][] = isSubpathMap ? Object.entries(exports) : [['.', exports]];
+  return entries.map(([subpath, target]) => {
+    // A pattern ("./*") names no module to load; the test would have to guess what it covers.
+    if (subpath.includes('*')) throw new Error(`exports pattern "${subpath}": list the concrete subpaths instead, so that each is tested.`);
+    const files = targetFiles(target).map((file) => file.replace(/^\.\//, ''));
+    return {
+      subpath,
+      specifier: subpath === '.' ? PACKAGE.name : `${PACKAGE.name}/${subpath.slice(2)}`,
+      kind: files.length > 0 && files.every((file) => file.endsWith('.json')) ? 'json' : 'code',
+      files,
+    };
+  });
+}
+
+const ENTRIES = exportEntries(PACKAGE);
+const CODE_ENTRIES = ENTRIES.filter((entry) => entry.kind === 'code');
+
+/** What the subpath consumer prints for each specifier. */
+interface SubpathResult {
+  readonly requireKeys?: readonly string[];
+  readonly requireError?: string;
+  readonly importKeys?: readonly string[];
+  readonly importError?: string;
+}
+
+// Loads every subpath both ways and prints the exported names (for JSON, the top-level keys).
+// Node adds "default" (and, since 23, "module.exports") to the namespace of a CommonJS module, and
+// lists TypeScript's non-enumerable "__esModule" marker: none is an export of the package, so
+// they are left out of the comparison.
+const SUBPATH_CONSUMER = `import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const ENTRIES = ${JSON.stringify(ENTRIES.map(({ specifier, kind }) => ({ specifier, kind })))};
+const keysOf = (value) => Object.keys(value).filter((key) => !['default', 'module.exports', '__esModule'].includes(key)).sort();
+const results = {};
+for (const { specifier, kind } of ENTRIES) {
+  const result = {};
+  try {
+    result.requireKeys = keysOf(require(specifier));
+  } catch (err) {
+    result.requireError = String(err);
+  }
+  try {
+    const namespace = kind === 'json' ? await import(specifier, { with: { type: 'json' } }) : await import(specifier);
+    result.importKeys = keysOf(kind === 'json' ? namespace.default : namespace);
+  } catch (err) {
+    result.importError = String(err);
+  }
+  results[specifier] = result;
+}
+console.log(JSON.stringify(results));
+`;
+
+const TYPES_TSCONFIG = {
+  compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, skipLibCheck: false, noEmit: true },
+  include: ['types-*.cts', 'types-*.mts'],
+};
+
+/** The consumer files that import one code subpath: a CommonJS one and an ES module one. */
+function typeConsumerFiles(index: number): [string, string] {
+  return [`types-${index}.cts`, `types-${index}.mts`];
+}
+
+const typeConsumer = (entry: Entry): string =>
+  `import * as entry from '${entry.specifier}';\nexport const exportCount: number = Object.keys(entry).length;\n`;
+
+/** The version of a dev dependency installed here, so the consumer gets the same from npm's cache. */
+function installedVersion(name: string): string {
+  return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+}
+
 let workDir = '';
 let tarballFiles: string[] = [];
-const outputs: Partial<Record<'cjs' | 'mjs', { status: number | null; stdout: string; stderr: string }>> = {};
+const outputs: Partial<Record<'cjs' | 'mjs' | 'subpaths', { status: number | null; stdout: string; stderr: string }>> = {};
+let typecheck: { status: number | null; diagnostics: string[] } = { status: null, diagnostics: [] };
 
 function runConsumer(fileName: string, projectDir: string): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [fileName], {
@@ -140,12 +244,22 @@ function runConsumer(fileName: string, projectDir: string): { status: number | n
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-function resultOf(kind: 'cjs' | 'mjs'): ConsumerResult {
+function lastLineOf(kind: keyof typeof outputs): string {
   const output = outputs[kind];
   if (output === undefined) throw new Error(`the ${kind} consumer did not run`);
   if (output.status !== 0) throw new Error(`the ${kind} consumer exited with ${String(output.status)}:\n${output.stderr}`);
   const lines = output.stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1] ?? '') as ConsumerResult;
+  return lines[lines.length - 1] ?? '';
+}
+
+function resultOf(kind: 'cjs' | 'mjs'): ConsumerResult {
+  return JSON.parse(lastLineOf(kind)) as ConsumerResult;
+}
+
+function subpathResultOf(entry: Entry): SubpathResult {
+  const result = (JSON.parse(lastLineOf('subpaths')) as Record<string, SubpathResult>)[entry.specifier];
+  if (result === undefined) throw new Error(`the subpath consumer printed nothing for ${entry.specifier}`);
+  return result;
 }
 
 beforeAll(() => {
@@ -160,12 +274,27 @@ beforeAll(() => {
   const projectDir = path.join(workDir, 'consumer');
   mkdirSync(projectDir);
   writeFileSync(path.join(projectDir, 'package.json'), `${JSON.stringify({ name: 'pack-consumer', version: '1.0.0', private: true }, null, 2)}\n`);
-  npm(['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, 'express@5'], projectDir);
+  // What a TypeScript user installs beside the package: express (a peer dependency) and its types.
+  const typePackages = ['@types/express', '@types/node'].map((name) => `${name}@${installedVersion(name)}`);
+  npm(['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, 'express@5', ...typePackages], projectDir);
 
   writeFileSync(path.join(projectDir, 'consumer.cjs'), CJS_CONSUMER);
   writeFileSync(path.join(projectDir, 'consumer.mjs'), ESM_CONSUMER);
+  writeFileSync(path.join(projectDir, 'subpaths.mjs'), SUBPATH_CONSUMER);
   outputs.cjs = runConsumer('consumer.cjs', projectDir);
   outputs.mjs = runConsumer('consumer.mjs', projectDir);
+  outputs.subpaths = runConsumer('subpaths.mjs', projectDir);
+
+  writeFileSync(path.join(projectDir, 'tsconfig.json'), JSON.stringify(TYPES_TSCONFIG, null, 2));
+  CODE_ENTRIES.forEach((entry, index) => {
+    for (const file of typeConsumerFiles(index)) writeFileSync(path.join(projectDir, file), typeConsumer(entry));
+  });
+  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--pretty', 'false'], {
+    cwd: projectDir,
+    encoding: 'utf8',
+    timeout: TYPECHECK_TIMEOUT_MS,
+  });
+  typecheck = { status: tsc.status, diagnostics: `${tsc.stdout}${tsc.stderr}`.split('\n').filter((line) => line.trim() !== '') };
 }, SETUP_TIMEOUT_MS);
 
 afterAll(() => {
@@ -176,6 +305,16 @@ describe('the npm pack tarball', () => {
   it('contains the compiled entry point, its declarations, the README and package.json', () => {
     const missing = ['dist/index.js', 'dist/index.d.ts', 'README.md', 'package.json'].filter((file) => !tarballFiles.includes(file));
     expect(missing).toEqual([]);
+  });
+
+  it('contains LICENSE and CHANGELOG.md', () => {
+    expect(['LICENSE', 'CHANGELOG.md'].filter((file) => !tarballFiles.includes(file))).toEqual([]);
+  });
+
+  it('contains every file the exports map of package.json points to', () => {
+    const targets = ENTRIES.flatMap((entry) => entry.files);
+    expect(targets.length).toBeGreaterThan(0);
+    expect(targets.filter((file) => !tarballFiles.includes(file))).toEqual([]);
   });
 
   it('contains no TypeScript sources, tests or demo app', () => {
@@ -209,5 +348,29 @@ describe.each([
 
   it(`gets the same module instance as the other loader when loaded via ${loader}`, () => {
     expect(resultOf(kind).sameModuleBothWays).toBe(true);
+  });
+});
+
+describe.each(ENTRIES.map((entry) => [entry.subpath, entry] as const))('the exports subpath %s of the installed package', (_subpath, entry) => {
+  it('loads with require() and with import(), and both give the same non-empty set of exports', () => {
+    const result = subpathResultOf(entry);
+    expect({ requireError: result.requireError, importError: result.importError }).toEqual({ requireError: undefined, importError: undefined });
+    expect(result.requireKeys?.length).toBeGreaterThan(0);
+    expect(result.importKeys).toEqual(result.requireKeys);
+  });
+
+  if (entry.kind === 'code') {
+    it('type-checks when imported from a CommonJS and an ES module file, with skipLibCheck false', () => {
+      const files = typeConsumerFiles(CODE_ENTRIES.indexOf(entry));
+      expect(typecheck.diagnostics.filter((line) => files.some((file) => line.startsWith(file)))).toEqual([]);
+    });
+  }
+});
+
+describe('the declarations of the installed package', () => {
+  it('type-check with skipLibCheck false and nodenext resolution, with no error in any file', () => {
+    expect(CODE_ENTRIES.length).toBeGreaterThan(0);
+    expect(typecheck.diagnostics).toEqual([]);
+    expect(typecheck.status).toBe(0);
   });
 });
