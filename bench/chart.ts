@@ -13,6 +13,8 @@ import { REPO_ROOT } from './paths';
  */
 
 const COLORS: Readonly<Partial<Record<VariantId, string>>> = {
+  'floor-noop': '#e2e8f0',
+  'floor-props': '#cbd5e0',
   'express-jwt': '#9aa5b1',
   'passport-jwt': '#c2a878',
   'oauth2-bearer': '#d08770',

@@ -27,9 +27,22 @@ export const EXPECTED_STATUS: Readonly<Record<Scenario, number>> = {
   open: 200,
 };
 
-/** The servers under test; `bare` is the floor, every ratio is taken against it. */
-export const VARIANT_IDS = ['bare', 'express-jwt', 'passport-jwt', 'oauth2-bearer', 'project-cache-on', 'project-cache-off', 'project'] as const;
+/**
+ * The servers under test; `bare` is the floor, every ratio is taken against it. The two floors of
+ * the project's design have its app shape but authenticate nothing: `floor-noop` runs a no-op
+ * app-wide middleware and a no-op route guard, `floor-props` the same with a middleware that only
+ * assigns constant objects to `req.user` and `req.auth`.
+ */
+export const VARIANT_IDS = ['bare', 'floor-noop', 'floor-props', 'express-jwt', 'passport-jwt', 'oauth2-bearer', 'project-cache-on', 'project-cache-off', 'project'] as const;
 export type VariantId = (typeof VARIANT_IDS)[number];
+
+/** The floors of the project's design, measured in the project's block of every round. */
+export const FLOOR_IDS: readonly VariantId[] = ['floor-noop', 'floor-props'];
+
+/** Whether a variant authenticates nothing (bare Express and the floors): it answers 200 to every request. */
+export function isBaseline(variant: VariantId): boolean {
+  return variant === 'bare' || FLOOR_IDS.includes(variant);
+}
 
 /** The peers: other Express JWT middleware, configured like the project. */
 export const PEER_IDS: readonly VariantId[] = ['express-jwt', 'passport-jwt', 'oauth2-bearer'];

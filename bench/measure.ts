@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import {
-  type BenchAlgorithm, EXPECTED_STATUS, KEY_FILES, OPEN_PATH, PROTECTED_PATH, type Scenario, type TokenFile, type VariantId,
+  type BenchAlgorithm, EXPECTED_STATUS, isBaseline, KEY_FILES, OPEN_PATH, PROTECTED_PATH, type Scenario, type TokenFile, type VariantId,
 } from './config';
 import type { TokenSource } from './load-protocol';
 import type { ServerBlock, Settings } from './plan';
@@ -37,7 +37,7 @@ function tokenSource(context: RunContext, scenario: Scenario, algorithm: BenchAl
 }
 
 function problemsOf(variant: VariantId, scenario: Scenario, result: Awaited<ReturnType<LoadGenerator['run']>>): string[] {
-  const expected = variant === 'bare' ? 200 : EXPECTED_STATUS[scenario];
+  const expected = isBaseline(variant) ? 200 : EXPECTED_STATUS[scenario];
   const problems = Object.entries(result.statuses)
     .filter(([status, count]) => Number(status) !== expected && count > 0)
     .map(([status, count]) => `${count} responses with status ${status} (expected ${expected})`);

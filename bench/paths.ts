@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -18,8 +19,11 @@ function findRepoRoot(from: string): string {
 
 export const REPO_ROOT = findRepoRoot(__dirname);
 
-/** Inside node_modules, so that the compiled files resolve the same packages as the sources. */
-export const BUILD_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'express-jwt-auth-bench');
+/**
+ * Inside node_modules, so that the compiled files resolve the same packages as the sources; one
+ * directory per checkout, since git worktrees may share one node_modules through a symlink.
+ */
+export const BUILD_DIR = join(REPO_ROOT, 'node_modules', '.cache', `express-jwt-auth-bench-${createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 8)}`);
 
 /** The compiled path of a script of bench/, e.g. `server.ts` → `.../bench/server.js`. */
 export function compiledScript(script: string): string {

@@ -1,4 +1,4 @@
-import { BENCH_ALGORITHMS, type BenchAlgorithm, PEER_IDS, type Scenario, SCENARIOS, type VariantId } from './config';
+import { BENCH_ALGORITHMS, type BenchAlgorithm, FLOOR_IDS, PEER_IDS, type Scenario, SCENARIOS, type VariantId } from './config';
 import { VARIANTS } from './variants';
 
 /**
@@ -39,6 +39,8 @@ export interface ServerBlock {
 
 /** The quick mode's cells: every target's inputs on HS256, nothing else. */
 export const QUICK_CELLS: Readonly<Partial<Record<VariantId, readonly Scenario[]>>> = {
+  'floor-noop': ['repeated'],
+  'floor-props': ['repeated'],
   'express-jwt': ['fresh', 'bad-signature', 'expired'],
   'passport-jwt': ['bad-signature', 'expired'],
   'oauth2-bearer': ['bad-signature', 'expired'],
@@ -54,7 +56,8 @@ function rotate<T>(items: readonly T[], by: number): T[] {
 }
 
 function scenariosOf(settings: Settings, variant: VariantId, algorithm: BenchAlgorithm, firstAlgorithm: BenchAlgorithm): Scenario[] {
-  const wanted = settings.cells === undefined ? settings.scenarios : (settings.cells[variant] ?? []);
+  // A floor ignores tokens: one scenario measures it, as one measures bare Express.
+  const wanted = FLOOR_IDS.includes(variant) ? ['repeated'] : settings.cells === undefined ? settings.scenarios : (settings.cells[variant] ?? []);
   // No token on the open route does not depend on the algorithm: measured once, with the first.
   return SCENARIOS.filter((scenario) => wanted.includes(scenario) && settings.scenarios.includes(scenario)
     && (scenario !== 'open' || algorithm === firstAlgorithm));

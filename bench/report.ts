@@ -1,14 +1,14 @@
-import { BENCH_ALGORITHMS, SCENARIOS, type VariantId } from './config';
+import { BENCH_ALGORITHMS, FLOOR_IDS, SCENARIOS, type VariantId } from './config';
 import { environmentLine } from './environment';
 import type { MemoryResults, MicroResults, SpeedResults, StoredResults } from './results-store';
-import type { CellSummary } from './stats';
+import { type CellSummary, type Measurement, pairedRatio } from './stats';
 import { scenarioName, type TargetResult } from './targets';
 import { VARIANTS } from './variants';
 
 /** The markdown of the README's performance block, from the stored results of every mode. */
 
 const MB = 1024 * 1024;
-const COLUMN_ORDER: readonly VariantId[] = ['express-jwt', 'passport-jwt', 'oauth2-bearer', 'project-cache-on', 'project-cache-off', 'project'];
+const COLUMN_ORDER: readonly VariantId[] = ['floor-noop', 'floor-props', 'express-jwt', 'passport-jwt', 'oauth2-bearer', 'project-cache-on', 'project-cache-off', 'project'];
 
 const fixed = (value: number, digits = 2): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const percent = (value: number): string => `±${(value * 100).toFixed(value < 0.1 ? 1 : 0)}%`;
@@ -61,6 +61,28 @@ function details(speed: SpeedResults): string[] {
   return lines;
 }
 
+/**
+ * The project's cells as ratios to bare Express and to each floor measured in the same round
+ * (with the same algorithm; a floor ignores tokens, so it is measured with the repeated one).
+ */
+function floorLines(speed: SpeedResults): string[] {
+  const floors = FLOOR_IDS.filter((floor) => speed.summaries.some((summary) => summary.variant === floor));
+  if (floors.length === 0) return [];
+  const lines = [
+    `| scenario | alg. | variant | × bare | ${floors.map((floor) => `× ${VARIANTS[floor].label}`).join(' | ')} |`,
+    `|---|---|---|---:|${floors.map(() => '---:').join('|')}|`,
+  ];
+  const firstAlgorithm = BENCH_ALGORITHMS.find((algorithm) => speed.settings.algorithms.includes(algorithm)) ?? 'HS256';
+  for (const cell of sorted(speed.summaries)) {
+    if (!cell.variant.startsWith('project')) continue;
+    const algorithm = cell.scenario === 'open' ? firstAlgorithm : cell.algorithm;
+    const mine = (item: Measurement): boolean => item.variant === cell.variant && item.scenario === cell.scenario && item.algorithm === cell.algorithm;
+    const ratios = floors.map((floor) => fixed(pairedRatio(speed.measurements, mine, (item) => item.variant === floor && item.algorithm === algorithm)));
+    lines.push(`| ${rowName(cell).join(' | ')} | ${VARIANTS[cell.variant].label} | ${fixed(cell.ratio.rps)} | ${ratios.join(' | ')} |`);
+  }
+  return lines;
+}
+
 function targetLines(targets: SpeedResults['targets']): string[] {
   const projects = COLUMN_ORDER.filter((variant) => variant.startsWith('project') && targets[variant] !== undefined);
   if (projects.length === 0) return [];
@@ -92,6 +114,12 @@ export function renderSpeed(speed: SpeedResults): string[] {
     ...matrix(speed),
     '',
     '![Requests per second as a ratio to bare Express](bench/results.svg)',
+    '',
+    'The project as a ratio to bare Express and to the floors of its design, measured in the same rounds (median over rounds of the'
+      + ' per-round ratios): the same app shape with a no-op middleware and guard, and with a middleware that only assigns constant'
+      + ' `req.user` and `req.auth`:',
+    '',
+    ...floorLines(speed),
     '',
     'Targets, as ratios measured in this run (margin to the threshold in brackets):',
     '',

@@ -62,7 +62,7 @@ function number(name: string, value: string | undefined, fallback: number): numb
 }
 
 const PROJECT_WITH_CACHE: readonly VariantId[] = ['project-cache-on', 'project-cache-off'];
-const ALL_VARIANTS: readonly VariantId[] = ['express-jwt', 'passport-jwt', 'oauth2-bearer', ...PROJECT_WITH_CACHE];
+const ALL_VARIANTS: readonly VariantId[] = ['floor-noop', 'floor-props', 'express-jwt', 'passport-jwt', 'oauth2-bearer', ...PROJECT_WITH_CACHE];
 
 /** Whether this build of the library has the `cacheSize` option; checked once. */
 function cacheOptionExists(secret: string): boolean {

@@ -1,4 +1,4 @@
-import { type FixedTokens, OPEN_PATH, PROTECTED_PATH, SUBJECT, type VariantId } from './config';
+import { type FixedTokens, isBaseline, OPEN_PATH, PROTECTED_PATH, SUBJECT, type VariantId } from './config';
 
 /**
  * Before any timing, each server proves it is configured like the others: it accepts the valid
@@ -51,8 +51,8 @@ export async function smokeCheck(
   const failures: string[] = [];
   const notes: string[] = [];
   for (const check of cases(tokens, freshToken, freshSubject)) {
-    if (variant === 'bare' && check.status !== 200) continue;
-    const expectedSubject = variant === 'bare' ? 'anonymous' : check.subject;
+    if (isBaseline(variant) && check.status !== 200) continue;
+    const expectedSubject = isBaseline(variant) ? 'anonymous' : check.subject;
     const response = await fetch(`http://127.0.0.1:${port}${check.path}`, {
       headers: check.token === undefined ? {} : { authorization: `Bearer ${check.token}` },
     });

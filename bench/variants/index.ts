@@ -3,6 +3,7 @@ import type { BenchAlgorithm, VariantId } from '../config';
 import type { PartsFactory, VariantConfig } from './app-shape';
 import type * as BareModule from './bare';
 import type * as ExpressJwtModule from './express-jwt';
+import type * as FloorModule from './floor';
 import type * as OAuth2BearerModule from './oauth2-bearer';
 import type * as PassportJwtModule from './passport-jwt';
 import type * as ProjectModule from './project';
@@ -22,6 +23,8 @@ const all = (): boolean => true;
 /** Every variant by id; the project appears once per cache setting (or once, as `project`, without the option). */
 export const VARIANTS: Readonly<Record<VariantId, VariantInfo>> = {
   bare: { label: 'bare Express', supports: all },
+  'floor-noop': { label: 'floor: no-op middleware and guard', supports: all },
+  'floor-props': { label: 'floor: constant req.user/req.auth', supports: all },
   'express-jwt': { label: 'express-jwt', supports: withoutEdDsa },
   'passport-jwt': { label: 'passport-jwt', supports: withoutEdDsa },
   'oauth2-bearer': {
@@ -53,6 +56,8 @@ const load = createRequire(__filename);
 export function loadParts(id: VariantId): PartsFactory {
   switch (id) {
     case 'bare': return (load('./bare') as typeof BareModule).bareParts;
+    case 'floor-noop': return (load('./floor') as typeof FloorModule).floorNoopParts;
+    case 'floor-props': return (load('./floor') as typeof FloorModule).floorPropsParts;
     case 'express-jwt': return (load('./express-jwt') as typeof ExpressJwtModule).expressJwtParts;
     case 'passport-jwt': return (load('./passport-jwt') as typeof PassportJwtModule).passportJwtParts;
     case 'oauth2-bearer': return (load('./oauth2-bearer') as typeof OAuth2BearerModule).oauth2BearerParts;

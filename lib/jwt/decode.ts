@@ -2,9 +2,13 @@ import { isUtf8 } from 'node:buffer';
 import type { Challenge } from '../core/challenge';
 import type { TokenPayload } from '../credentials';
 import { InvalidTokenError } from '../errors';
+import type { SignedParts } from './signature';
 
-/** A JWS compact serialization split and decoded, not yet verified. */
-export interface DecodedJwt {
+/**
+ * A JWS compact serialization split and decoded, not yet verified, with the parts its signature
+ * is checked with, so that the token is decoded once.
+ */
+export interface DecodedJwt extends SignedParts {
   readonly header: Readonly<Record<string, unknown>>;
   readonly payload: TokenPayload;
 }
@@ -69,5 +73,7 @@ export function decodeJwt(token: string, challenge: Challenge): DecodedJwt {
   return {
     header: decodeSegment(token.slice(0, first), challenge),
     payload: decodeSegment(token.slice(first + 1, second), challenge),
+    signingInput: token.slice(0, second),
+    signature,
   };
 }

@@ -64,10 +64,11 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
   const { keys, challenge, clock, cache, rejections } = settings;
   const allowed: readonly string[] = settings.algorithms;
 
-  function finish(token: string, { header, payload }: DecodedJwt, key: KeyObject): TokenPayload {
+  function finish(token: string, decoded: DecodedJwt, key: KeyObject): TokenPayload {
+    const { header, payload } = decoded;
     const now = clockSeconds(clock);
     try {
-      verifySignature(token, header.alg as Algorithm, key, challenge);
+      verifySignature(decoded, header.alg as Algorithm, key, challenge);
     } catch (err) {
       if (rejections !== undefined && err instanceof InvalidTokenError && err.reason === 'bad_signature') {
         rejections.set(token, now);

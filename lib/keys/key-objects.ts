@@ -93,7 +93,7 @@ export function describeMisfit(key: KeyObject, algorithm: Algorithm, allowWeakKe
   if (family === 'rsa') {
     if (type !== 'rsa' && !(type === 'rsa-pss' && algorithm.startsWith('PS'))) return `${algorithm} needs an RSA key, not ${String(type)}`;
     // An RSA-PSS key must be restricted to the algorithm's hash, for the signature and MGF1, with
-    // a salt no longer than the hash (RFC 7518 §3.5); jsonwebtoken refuses any other at verification.
+    // a salt no longer than the hash (RFC 7518 §3.5), as jsonwebtoken requires too: PS* verifies with a salt of exactly that length.
     const hash = hashOf(algorithm);
     if (type === 'rsa-pss' && (details?.hashAlgorithm !== hash || details?.mgf1HashAlgorithm !== hash
       || (details?.saltLength !== undefined && details.saltLength > Number(algorithm.slice(2)) / 8))) {
@@ -124,7 +124,8 @@ export function toKeyObject(owner: string, key: KeyInput, hmac: boolean): KeyObj
 
 /**
  * Turns key material into the `KeyObject` used for every verification, once, at construction:
- * jsonwebtoken re-parses a string secret on every call (about 300 µs), a `KeyObject` not at all.
+ * `node:crypto` given a string or PEM parses it on every call (jsonwebtoken's string secrets cost about 300 µs), a
+ * `KeyObject` not at all.
  * Throws a `TypeError` when the key does not fit every one of `algorithms`.
  *
  * @example
