@@ -104,6 +104,21 @@ describe.each(EXPRESS_VERSIONS)('CORS preflights and the guards, on %s', (_name,
     expect(get.status).toBe(401);
   });
 
+  it('lets an OPTIONS request past a guard used as plain middleware, but never into the handlers after it on that route', async () => {
+    const app = expressFactory();
+    let handlerRan = false;
+    app.use(authenticationMiddleware(jwtBackend()));
+    app.all('/thing', authenticated(), (_req, res) => {
+      handlerRan = true;
+      res.send('secret');
+    });
+    const res = await request(app).options('/thing');
+    // Nothing else answers OPTIONS here (no cors()), so Express's final 404; never the handler.
+    expect(res.status).toBe(404);
+    expect(res.text).not.toBe('secret');
+    expect(handlerRan).toBe(false);
+  });
+
   it('lets an OPTIONS request through a per-route guard, but never into the handler it guards', async () => {
     const app = expressFactory();
     let guardedRan = false;

@@ -104,9 +104,10 @@ function createGuard(owner: string, scopes: readonly string[], options: Requires
     // Authentication is what `req.auth` says, never the truthiness of `req.user`, which an
     // earlier middleware (a passport session) may have set.
     const auth = req.auth;
-    // A CORS preflight (a method in `excludeMethods`) goes on to whatever answers it; never to a
-    // handler that was promised an authenticated request.
-    if (context.guardsPass) return next();
+    // A CORS preflight (a method in `excludeMethods`) goes on to whatever answers it, never to a
+    // handler that was promised an authenticated request: `'route'` skips the rest of this route
+    // (`app.all('/x', authenticated(), handler)`), and is a plain `next()` for app-wide guards.
+    if (context.guardsPass) return next('route');
     if (auth?.isAuthenticated !== true) {
       if (redirect !== undefined) {
         res.redirect(303, redirectTarget(redirect, req));
@@ -129,8 +130,9 @@ function createGuard(owner: string, scopes: readonly string[], options: Requires
  * Guards a route: only authenticated requests, holding every one of `scopes`, get through.
  * An anonymous request gets 401 with a bare `WWW-Authenticate` challenge (or a 303 to
  * `redirect`); an authenticated one lacking a scope gets 403 `insufficient_scope`. Requests whose
- * method is in the middleware's `excludeMethods` (default `OPTIONS`: CORS preflights) go on to
- * the next handler that matches (never to the guarded handler).
+ * method is in the middleware's `excludeMethods` (default `OPTIONS`: CORS preflights) skip the
+ * rest of the route, so they reach what answers preflights (`cors()`, Express's own `OPTIONS`
+ * answer), never a handler behind the guard.
  *
  * Given a handler, it returns one route handler that guards and then calls it with a typed
  * {@link AuthenticatedRequest}: `req.user` and `req.auth` are present, without a cast.
