@@ -5,7 +5,7 @@ import type { CellSummary } from './stats';
 import { scenarioName, type TargetResult } from './targets';
 import { VARIANTS } from './variants';
 
-/** The markdown of the README's performance block, from the stored results of every mode. */
+/** The markdown of bench/README.md's performance block, from the stored results of every mode. */
 
 const MB = 1024 * 1024;
 const COLUMN_ORDER: readonly VariantId[] = ['express-jwt', 'passport-jwt', 'oauth2-bearer', 'project-cache-on', 'project-cache-off', 'project'];
@@ -91,7 +91,8 @@ export function renderSpeed(speed: SpeedResults): string[] {
     '',
     ...matrix(speed),
     '',
-    '![Requests per second as a ratio to bare Express](bench/results.svg)',
+    // Relative to bench/README.md, where the block is written.
+    '![Requests per second as a ratio to bare Express](results.svg)',
     '',
     'Targets, as ratios measured in this run (margin to the threshold in brackets):',
     '',
