@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * const payload: TokenPayload | undefined = req.auth.payload;
+ * const payload: TokenPayload | undefined = req.auth?.payload;
  * const tenant = typeof payload?.tenant === 'string' ? payload.tenant : undefined;
  * ```
  */

@@ -58,7 +58,7 @@ export type CredentialsVerifier = (
 export type ClientVerifier = (clientId: string, clientSecret: string, req: IncomingMessage) => boolean | Promise<boolean>;
 
 /**
- * Options of `OAuth2PasswordBearerBackend.tokenEndpoint()`. Read once when the endpoint is
+ * Options of `OAuth2PasswordBearer.tokenEndpoint()`. Read once when the endpoint is
  * built; a mistake throws a `TypeError` there.
  *
  * @example
