@@ -7,7 +7,7 @@ import { VARIANTS } from './variants';
 import { REPO_ROOT } from './paths';
 
 /**
- * The SVG bar chart of the README: requests/s of every variant as a ratio to bare Express, one
+ * The SVG bar chart of bench/README.md: requests/s of every variant as a ratio to bare Express, one
  * group of bars per scenario and algorithm, a line at 1.0. Plain SVG, no library; run on its
  * own (`tsx bench/chart.ts`) it redraws `bench/results.svg` from `bench/results.json`.
  */

@@ -5,7 +5,7 @@ import { type CellSummary, type Measurement, pairedRatio } from './stats';
 import { scenarioName, type TargetResult } from './targets';
 import { VARIANTS } from './variants';
 
-/** The markdown of the README's performance block, from the stored results of every mode. */
+/** The markdown of bench/README.md's performance block, from the stored results of every mode. */
 
 const MB = 1024 * 1024;
 const COLUMN_ORDER: readonly VariantId[] = ['floor-noop', 'floor-props', 'express-jwt', 'passport-jwt', 'oauth2-bearer', 'project-cache-on', 'project-cache-off', 'project'];
@@ -113,7 +113,8 @@ export function renderSpeed(speed: SpeedResults): string[] {
     '',
     ...matrix(speed),
     '',
-    '![Requests per second as a ratio to bare Express](bench/results.svg)',
+    // Relative to bench/README.md, where the block is written.
+    '![Requests per second as a ratio to bare Express](results.svg)',
     '',
     'The project as a ratio to bare Express and to the floors of its design, measured in the same rounds (median over rounds of the'
       + ' per-round ratios): the same app shape with a no-op middleware and guard, and with a middleware that only assigns constant'

@@ -9,7 +9,7 @@ import { REPO_ROOT } from './paths';
 
 /**
  * `bench/results.json`: the latest result of each mode (speed, memory, micro), so that a run of
- * one mode redraws the README block with the others' latest results kept.
+ * one mode redraws bench/README.md's block with the others' latest results kept.
  */
 
 export interface SpeedResults {

@@ -24,7 +24,7 @@ import { projectOptions } from './variants/project';
 /**
  * `npm run bench [-- options]`: the throughput benchmark (default, ~25 minutes), `--quick`
  * (~2 minutes, HS256, the targets' cells only), `--memory` (a million distinct tokens), each
- * writing its results into bench/results.json, bench/results.svg and README.md's block.
+ * writing its results into bench/results.json, bench/results.svg and bench/README.md's block.
  */
 
 const { values: args } = parseArgs({
@@ -124,7 +124,7 @@ function speedResults(settings: Settings, measurements: readonly Measurement[], 
   };
 }
 
-/** `--report-only`: recomputes the report, the chart and the README block from bench/results.json, without measuring. */
+/** `--report-only`: recomputes the report, the chart and bench/README.md's block from bench/results.json, without measuring. */
 function reportOnly(): void {
   const stored = readStoredResults();
   if (stored.speed !== undefined) {

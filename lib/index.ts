@@ -1,6 +1,10 @@
-// express-jwt-auth: the middleware, the guards, the JWT backend, users, credentials and errors.
-// OAuth2, OpenAPI and passport sessions have their own entry points (express-jwt-auth/oauth2,
-// /openapi, /passport).
+/**
+ * express-jwt-auth: the middleware, the guards, the JWT backend, users, credentials and errors.
+ * OAuth2, OpenAPI and passport sessions have their own entry points (express-jwt-auth/oauth2,
+ * /openapi, /passport).
+ *
+ * @module express-jwt-auth
+ */
 import './express/augment';
 
 export type { AuthenticationBackend, AuthResult } from './backend';

@@ -28,14 +28,14 @@ export class JWTUser implements BaseUser {
   /** The `sub` claim, a string; `''` when it is absent (or, in a payload that was not verified, not a string). */
   readonly identity: string;
 
+  /** The raw token. Not enumerable, so `JSON.stringify(req.user)` and loggers do not print it. */
+  declare readonly token: string;
+
   /**
    * @param payload - The verified claims.
    * @param token - The raw token.
    * @param usernameField - The claim holding the username. Default: `'username'`.
    */
-  /** The raw token. Not enumerable, so `JSON.stringify(req.user)` and loggers do not print it. */
-  declare readonly token: string;
-
   constructor(
     readonly payload: TokenPayload,
     token: string,

@@ -1,4 +1,8 @@
-// express-jwt-auth/oauth2: the OAuth2 password flow around a JWT backend, and its token endpoint.
+/**
+ * express-jwt-auth/oauth2: the OAuth2 password flow around a JWT backend, and its token endpoint.
+ *
+ * @module express-jwt-auth/oauth2
+ */
 export { OAuth2PasswordBearer } from './oauth2-password-bearer';
 export type { OAuth2PasswordBearerOptions } from './oauth2-password-bearer-options';
 export { OAuth2Error, type OAuth2ErrorBody, type OAuth2ErrorCode, type OAuth2ErrorReason } from './oauth2-error';

@@ -1,8 +1,8 @@
 import type { TokenResponseBody } from '../core/token-response';
 
 /**
- * The body of a successful OAuth 2.0 token response (RFC 6749 §5.1), as the token endpoint and
- * `JWTAuthenticationBackend.login()` send it (Litestar's `OAuth2Login`).
+ * The body of a successful OAuth 2.0 token response (RFC 6749 §5.1), as the token endpoint built by
+ * `OAuth2PasswordBearer.tokenEndpoint()` sends it (Litestar's `OAuth2Login`).
  *
  * @example
  * ```ts
