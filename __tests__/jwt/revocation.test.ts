@@ -165,3 +165,21 @@ describe('JWTAuthenticationBackend.revoke', () => {
     expect(() => new JWTAuthenticationBackend({ secretKey: SECRET, ...(options as object) })).toThrow(message);
   });
 });
+
+describe('JWTAuthenticationBackend.revoke when the store refuses the write', () => {
+  it('rejects, refuses the token here at once, and writes it once the store has room again', async () => {
+    let now = 0;
+    const store = memoryStore({ maxEntries: 1, clock: () => now });
+    await store.set('filler', 'x', 1000);
+    const backend = revocableBackend(store);
+    await backend.ready();
+    const token = signToken(claims({ jti: 'when-full' }));
+    await expect(backend.revoke(token)).rejects.toThrow(RangeError);
+    const { app, probe } = buildApp({ backend });
+    expectRejection(await request(app).get('/probe').set('Authorization', `Bearer ${token}`), probe, invalidTokenRejection('revoked'));
+    now = 1000;
+    await waitFor(async () => (await store.entries('revoked:jti:')).length === 1, 2000);
+    const other = buildApp({ backend });
+    expect((await request(other.app).get('/probe').set('Authorization', `Bearer ${signToken(claims({ jti: 'fine' }))}`)).status).toBe(200);
+  });
+});

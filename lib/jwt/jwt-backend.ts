@@ -291,8 +291,10 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
    * first (a token that does not verify rejects with its `InvalidTokenError`), then refused by
    * its `jti` with 401 `invalid_token` reason `revoked`, at once here and within milliseconds on
    * every instance sharing the store. A bare `jti` is kept until `options.expiresAt` (default:
-   * now plus `revocation.maxTokenLifetime`). Rejects when the store cannot be written (the
-   * token is still refused by this instance); throws a `TypeError` without the `store` option.
+   * now plus `revocation.maxTokenLifetime`). Rejects when the store cannot be written right now:
+   * the token is still refused by this instance, and the revocation is written and announced
+   * as soon as the store is back (while this process runs). Throws a `TypeError` without the
+   * `store` option.
    *
    * @example
    * ```ts

@@ -72,6 +72,8 @@ export class RevocationList {
   private lastError: unknown;
   private closed = false;
   private readonly waiters: (() => void)[] = [];
+  // Revocations not yet written to the store (it was away): written again on every reload.
+  private readonly unsaved = new Map<string, Revocation>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -150,6 +152,8 @@ export class RevocationList {
     const losses = this.losses;
     const connected = this.subscription?.connected === true;
     try {
+      // A write that fails again stays for the next reload; it does not make the copy stale.
+      for (const revocation of [...this.unsaved.values()]) await this.save(revocation).catch(() => undefined);
       const entries = await this.settings.store.entries(REVOCATION_KEY_PREFIX);
       for (const [key, value] of entries) {
         const revocation = parseRevocationEntry(key, value);
@@ -161,12 +165,11 @@ export class RevocationList {
         this.fresh = true;
         this.lastError = undefined;
         for (const resolve of this.waiters.splice(0)) resolve();
-        return;
       }
     } catch (err) {
       this.lastError = err;
     }
-    if (!this.fresh && !this.closed) setTimeout(() => void this.resync(), RETRY_MS).unref();
+    if ((!this.fresh || this.unsaved.size > 0) && !this.closed) setTimeout(() => void this.resync(), RETRY_MS).unref();
   }
 
   private prune(): void {
@@ -235,7 +238,7 @@ export class RevocationList {
     const until = Math.ceil(expiresAt ?? now + this.settings.maxTokenLifetime) + this.settings.clockTolerance;
     // Already past its expiry: no check would accept it, there is nothing to remember.
     if (until < now) return;
-    await this.publish({ kind: 'jti', hash: revocationHash('jti', jti), until }, now);
+    await this.publish({ kind: 'jti', hash: revocationHash('jti', jti), until });
   }
 
   /** Refuses every token of `sub` issued up to now (its `iat` at or before this second). */
@@ -243,16 +246,33 @@ export class RevocationList {
     if (typeof sub !== 'string' || sub === '') throw new TypeError('revokeSubject: pass the subject ("sub" claim) as a non-empty string.');
     const now = clockSeconds(this.settings.clock);
     const until = now + this.settings.maxTokenLifetime + this.settings.clockTolerance;
-    await this.publish({ kind: 'sub', hash: revocationHash('sub', sub), notBefore: now, until }, now);
+    await this.publish({ kind: 'sub', hash: revocationHash('sub', sub), notBefore: now, until });
   }
 
   // Applied here first, so this instance refuses the token at once whatever the store does;
   // then stored (for reloads and new instances) before it is announced (for the running ones).
-  private async publish(revocation: Revocation, now: number): Promise<void> {
+  // When the store is away it is kept and written again with every reload until it is stored.
+  private async publish(revocation: Revocation): Promise<void> {
     this.apply(revocation);
-    const { store } = this.settings;
-    await store.set(revocationKey(revocation), revocationValue(revocation), Math.max(1, revocation.until - now + 1) * 1000);
-    await store.publish(REVOCATION_CHANNEL, revocationMessage(revocation));
+    const key = revocationKey(revocation);
+    this.unsaved.set(key, revocation);
+    try {
+      await this.save(revocation);
+    } catch (err) {
+      if (!this.closed) setTimeout(() => void this.resync(), RETRY_MS).unref();
+      throw err;
+    }
+  }
+
+  private async save(revocation: Revocation): Promise<void> {
+    const { store, clock } = this.settings;
+    const now = clockSeconds(clock);
+    const key = revocationKey(revocation);
+    if (revocation.until >= now) {
+      await store.set(key, revocationValue(revocation), Math.max(1, revocation.until - now + 1) * 1000);
+      await store.publish(REVOCATION_CHANNEL, revocationMessage(revocation));
+    }
+    this.unsaved.delete(key);
   }
 
   /** Resolves once the local copy has been loaded from the store and the change feed is connected. */
