@@ -12,9 +12,13 @@ export interface ScriptProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `script` (a path from the repository root) with `args`. */
-export function runScript(script: string, args: readonly string[]): ScriptProcess {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), script, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+/** Starts `script` (a path from the repository root) with `args`, and `env` added to this process's environment. */
+export function runScript(script: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): ScriptProcess {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let output = '';
   const waiters = new Set<() => void>();
   const onData = (chunk: Buffer): void => {
