@@ -5,9 +5,10 @@ import { type DemoAccount, verifyCredentials } from './users';
 /**
  * The JSON API: `POST /login` issues a bearer token, `GET /` shows the payload (anonymous
  * allowed), `GET /me` needs a token, `GET /admin` needs the `admin` scope, `POST /revoke`
- * revokes the token it is called with, `GET /service/status` needs the API key's `service` scope.
+ * revokes the token it is called with, `POST /revoke-all` signs its user out everywhere (every
+ * token issued so far), `GET /service/status` needs the API key's `service` scope.
  */
-export function apiRoutes(backend: JWTAuthenticationBackend<DemoAccount>, revokedTokenIds: Set<string>): Router {
+export function apiRoutes(backend: JWTAuthenticationBackend<DemoAccount>): Router {
   const router = express.Router();
 
   router.post('/login', express.json({ limit: '4kb' }), async (req, res) => {
@@ -37,9 +38,14 @@ export function apiRoutes(backend: JWTAuthenticationBackend<DemoAccount>, revoke
     res.json({ message: `Welcome to the admin area, ${req.user.displayName}.` });
   }));
 
-  router.post('/revoke', authenticated((req: AuthenticatedRequest, res) => {
-    const jti = req.auth.payload?.jti;
-    if (typeof jti === 'string') revokedTokenIds.add(jti);
+  // Every instance sharing the backend's store refuses the token within milliseconds.
+  router.post('/revoke', authenticated(async (req: AuthenticatedRequest, res) => {
+    await backend.revoke(req.auth.token as string);
+    res.status(204).end();
+  }));
+
+  router.post('/revoke-all', authenticated(async (req: AuthenticatedRequest<DemoAccount>, res) => {
+    await backend.revokeSubject(req.user.identity);
     res.status(204).end();
   }));
 

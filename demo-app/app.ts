@@ -5,7 +5,8 @@ import {
   jwksHandler,
   type JWTAuthenticationBackendOptions,
   JWTAuthenticationBackend,
-  type TokenPayload,
+  memoryStore,
+  type Store,
 } from '../lib';
 import { ApiKeyBackend } from './api-key-backend';
 import { apiRoutes } from './api-routes';
@@ -38,40 +39,51 @@ export interface DemoAppOptions {
   readonly secureCookies?: boolean;
   /** The key of the `service` account, sent as `X-API-Key`. Required. */
   readonly apiKey: string;
+  /**
+   * Where revocations are kept: a `redisStore` shared by several instances, or by default a
+   * `memoryStore()` of this process.
+   */
+  readonly store?: Store;
+}
+
+const READY = Symbol('demo backend ready');
+
+/** Resolves once the demo app's backend has loaded its revocations; await it before listening. */
+export function demoReady(app: Express): Promise<void> {
+  return (app.locals[READY as unknown as string] as Promise<void> | undefined) ?? Promise.resolve();
 }
 
 /**
  * The demo application. The JSON API (`POST /login`, `GET /`, `GET /me`, `GET /admin`,
- * `POST /revoke`) uses bearer tokens; the browser pages (`GET /login`, `POST /session`,
+ * `POST /revoke`, `POST /revoke-all`) uses bearer tokens; the browser pages (`GET /login`, `POST /session`,
  * `GET /profile`, `POST /notes`, `POST /logout`) use the same backend through its cookie;
  * `GET /service/status` takes the `X-API-Key` of a second backend. In EdDSA mode it also serves
  * its public key set at `GET /.well-known/jwks.json`. `POST /token` is the OAuth2 password grant,
  * `GET /openapi.json` the OpenAPI document with security derived from the guards, and `GET /docs`
  * Swagger UI.
  */
-export function createDemoApp({ signing, clock = Date.now, secureCookies = false, apiKey }: DemoAppOptions): Express {
-  // Revoked token ids; a real application keeps them (until the tokens expire) in its database.
-  const revokedTokenIds = new Set<string>();
-  const isRevoked = (payload: TokenPayload): boolean => typeof payload.jti === 'string' && revokedTokenIds.has(payload.jti);
+export function createDemoApp({ signing, clock = Date.now, secureCookies = false, apiKey, store = memoryStore() }: DemoAppOptions): Express {
   // One JWT backend serves both the API and the pages: the Authorization header first, then the cookie.
   const backend = new JWTAuthenticationBackend<DemoAccount>({
     ...keyOptions(signing),
     clock,
     expiresIn: TOKEN_LIFETIME_SEC,
     cookie: { secure: secureCookies },
-    isRevoked,
+    // Revocations (POST /revoke, POST /revoke-all) are checked on every request, in process.
+    store,
     retrieveUser: (payload) => findAccount(payload.sub),
   });
   // The OAuth2 password flow around the same backend issues its tokens at POST /token, for Swagger UI's "Authorize".
   const oauth2 = createOAuth2Backend(backend);
   const app = express();
   app.disable('x-powered-by');
+  app.locals[READY as unknown as string] = backend.ready();
   // Logging in and out must work with a stale or foreign token still around.
   app.use(authenticationMiddleware([backend, new ApiKeyBackend(apiKey)], {
     exclude: ['/login', '/session', '/logout', TOKEN_PATH, ...OPENAPI_PUBLIC_PATHS],
   }));
   if (signing.algorithm === 'EdDSA') app.get('/.well-known/jwks.json', jwksHandler(backend));
-  app.use(apiRoutes(backend, revokedTokenIds));
+  app.use(apiRoutes(backend));
   app.use(browserRoutes(backend));
   app.use(oauth2Routes(oauth2));
   app.use(openApiRoutes({ backends: demoSecurityBackends(oauth2, backend) }));

@@ -1,6 +1,9 @@
 import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import cluster from 'node:cluster';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createDemoApp, type DemoSigning } from './app';
+import { memoryStore, type Store } from '../lib';
+import { createDemoApp, demoReady, type DemoSigning } from './app';
 
 const port = Number(process.env.PORT ?? 3000);
 
@@ -17,13 +20,41 @@ function signing(): DemoSigning {
   return { algorithm: 'HS256', secret: randomBytes(32).toString('base64url') };
 }
 
-let apiKey = process.env.DEMO_API_KEY;
-if (apiKey === undefined || apiKey === '') {
-  apiKey = randomBytes(18).toString('base64url');
-  console.warn(`DEMO_API_KEY is not set: the service account's X-API-Key for this run is ${apiKey}`);
+// With REDIS_URL, revocations are shared through Redis (node-redis, loaded only then); without
+// it, through this process's memory, so `npm run demo` needs nothing else installed.
+async function revocationStore(): Promise<Store> {
+  const url = process.env.REDIS_URL;
+  if (url === undefined || url === '') return memoryStore();
+  const [{ createClient }, { redisStore }] = await Promise.all([import('redis'), import('../lib/redis')]);
+  const client = createClient({ url });
+  client.on('error', (err: Error) => console.error(`Redis: ${err.message}`));
+  await client.connect();
+  // The host only: a Redis URL may carry a password.
+  console.log(`revocations are shared through Redis at ${new URL(url).host}`);
+  return redisStore({ client });
 }
 
-const server = createDemoApp({ signing: signing(), apiKey }).listen(port, '127.0.0.1', () => {
-  const { port: actual } = server.address() as AddressInfo;
-  console.log(`express-jwt-auth demo listening on http://127.0.0.1:${actual}`);
+async function main(): Promise<void> {
+  let apiKey = process.env.DEMO_API_KEY;
+  if (apiKey === undefined || apiKey === '') {
+    apiKey = randomBytes(18).toString('base64url');
+    console.warn(`DEMO_API_KEY is not set: the service account's X-API-Key for this run is ${apiKey}`);
+  }
+  const app = createDemoApp({ signing: signing(), apiKey, store: await revocationStore() });
+  await demoReady(app);
+  const worker = cluster.isWorker ? ` (worker ${process.pid})` : '';
+  // Says which process answered, so that a cluster's load balancing can be seen with curl -i.
+  const server = http.createServer((req, res) => {
+    res.setHeader('X-Demo-Process', String(process.pid));
+    app(req, res);
+  });
+  server.listen(port, '127.0.0.1', () => {
+    const { port: actual } = server.address() as AddressInfo;
+    console.log(`express-jwt-auth demo listening on http://127.0.0.1:${actual}${worker}`);
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
 });

@@ -346,6 +346,34 @@ export class KeySetUnavailableError extends AuthenticationError {
 }
 
 /**
+ * 503 `temporarily_unavailable`: whether the token has been revoked cannot be told right now.
+ * The backend's local copy of the revocations (see the `store` option) has not been refreshed
+ * from the store for longer than `revocation.maxStalenessMs`, or has not been loaded yet. Not a
+ * 401 (the token may well be valid) and never a silent accept: revocation fails closed unless
+ * `revocation.failOpen` is set. Carries `Retry-After` and no challenge.
+ *
+ * @example
+ * ```ts
+ * throw new RevocationUnavailableError({ retryAfterSec: 5 });
+ * ```
+ */
+export class RevocationUnavailableError extends AuthenticationError {
+  readonly code = 'temporarily_unavailable' as const;
+  readonly status = 503;
+  /** Seconds until a retry may succeed. */
+  readonly retryAfterSec: number;
+
+  constructor(options: KeySetUnavailableErrorOptions = {}) {
+    super('Whether the access token has been revoked cannot be checked right now; try again later.', options);
+    this.retryAfterSec = Math.max(1, Math.ceil(options.retryAfterSec ?? 5));
+  }
+
+  override get headers(): Readonly<Record<string, string>> {
+    return { 'Retry-After': String(this.retryAfterSec) };
+  }
+}
+
+/**
  * Every error class this library raises, as a union that `switch (err.code)` narrows.
  *
  * @example
@@ -359,4 +387,5 @@ export type AnyAuthenticationError =
   | InsufficientScopeError
   | NotAuthenticatedError
   | CrossSiteRequestError
-  | KeySetUnavailableError;
+  | KeySetUnavailableError
+  | RevocationUnavailableError;

@@ -24,6 +24,7 @@ export {
   type InvalidTokenReason,
   KeySetUnavailableError,
   NotAuthenticatedError,
+  RevocationUnavailableError,
 } from './errors';
 export type { AuthenticatedRequest, GuardedHandler, IdentifiedRequest } from './express/authenticated-request';
 export type { ExcludePattern } from './express/exclusions';
@@ -35,9 +36,13 @@ export { sameOriginOnly, type SameOriginOnlyOptions } from './express/same-origi
 export { type ClaimsOrSubject, type CreateTokenOptions, JWTAuthenticationBackend, type LoginOptions } from './jwt/jwt-backend';
 export type { JWTAuthenticationBackendOptions } from './jwt/jwt-backend-options';
 export { JWTUser } from './jwt/jwt-user';
+export type { RevokeOptions } from './jwt/revocation';
+export type { RevocationOptions } from './jwt/revocation-options';
 export type { Algorithm } from './keys/algorithms';
 export type { KeyInput, SigningKeyInput } from './keys/key-objects';
 export { type KeySetFetchErrorDetails, KeySetFetchError, type KeySetFetchFailure } from './keys/key-set-fetch-error';
 export type { RemoteKeySetOptions } from './keys/remote-key-set';
 export type { JsonWebKeySet, KeyMap } from './keys/static-key-set';
+export { memoryStore, type MemoryStoreOptions } from './store/memory-store';
+export type { FeedListener, Store, Subscription } from './store/store';
 export { type BaseUser, SimpleUser, UnauthenticatedUser } from './user';

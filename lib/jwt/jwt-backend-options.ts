@@ -7,6 +7,8 @@ import type { Algorithm } from '../keys/algorithms';
 import type { RemoteKeySetOptions } from '../keys/remote-key-set';
 import type { JsonWebKeySet, KeyMap } from '../keys/static-key-set';
 import type { KeyInput, SigningKeyInput } from '../keys/key-objects';
+import type { Store } from '../store/store';
+import type { RevocationOptions } from './revocation-options';
 
 /**
  * Options of {@link JWTAuthenticationBackend}. Read once, validated, and copied at construction;
@@ -169,6 +171,16 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
    * ```
    */
   readonly cacheMaxAge?: number;
+  /**
+   * Where revocations are shared: `memoryStore()` for one process, `redisStore({ client })`
+   * (`express-jwt-auth/redis`) for several instances. The backend then gains `revoke()` and
+   * `revokeSubject()`, and checks every authenticated request (cache hits too) against a local
+   * copy fed by the store's change feed, after the signature and claims and before
+   * `isRevoked`/`retrieveUser`: 401 `invalid_token` reason `revoked`. Default: none.
+   */
+  readonly store?: Store;
+  /** How the local copy of the revocations is kept and what happens when the store is away. Default: see {@link RevocationOptions}. */
+  readonly revocation?: RevocationOptions;
 }
 
 /** The option names {@link JWTAuthenticationBackendOptions} knows. */
@@ -177,4 +189,5 @@ export const JWT_BACKEND_OPTION_NAMES: readonly string[] = Object.freeze([
   'audience', 'subject', 'clockTolerance', 'maxAge', 'requiredClaims', 'scopesClaim', 'clock',
   'retrieveUser', 'isRevoked', 'signingKey', 'expiresIn', 'jwksUri', 'keySetFetch', 'allowWeakKeys',
   'signingKeyId', 'type', 'maxTokenLength', 'cacheSize', 'cacheMaxAge', 'cookie',
+  'store', 'revocation',
 ]);

@@ -17,6 +17,7 @@ import type { JWTAuthenticationBackendOptions } from './jwt-backend-options';
 import { JWTUser } from './jwt-user';
 import { type JwtSettings, readJwtOptions } from './read-jwt-options';
 import { resolveUser } from './resolve-user';
+import { RevocationList, type RevokeOptions } from './revocation';
 import { scopesFromPayload } from './scopes';
 import { createJwtSigner, type IssuedToken, type JwtSigner } from './sign';
 import { TokenCache } from './token-cache';
@@ -155,6 +156,7 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   private readonly sources: readonly TokenSource[];
   private readonly verify: JwtVerifier;
   private readonly sign: JwtSigner | undefined;
+  private readonly revocations: RevocationList | undefined;
 
   constructor(options: JWTAuthenticationBackendOptions<TUser>) {
     const owner = 'JWTAuthenticationBackend';
@@ -167,6 +169,7 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
     this.cookieName = cookie?.name;
     this.verify = buildVerifier(this.settings);
     this.sign = buildSigner(this.settings);
+    this.revocations = this.settings.revocation && new RevocationList(this.settings.revocation, (token) => this.verify(token));
     if (this.sign !== undefined) registerIssuer(this, (claims, expiresIn) => this.issue(claims, expiresIn));
   }
 
@@ -192,6 +195,7 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   }
 
   private buildResult(token: string, payload: TokenPayload, req: IncomingMessage): AuthResult<TUser> | Promise<AuthResult<TUser>> {
+    this.revocations?.check(payload);
     const { scopeClaims, usernameField, retrieveUser, isRevoked, challenge } = this.settings;
     const credentials = new AuthCredentials(['authenticated', ...scopesFromPayload(payload, scopeClaims)], { token, payload });
     if (retrieveUser === undefined && isRevoked === undefined) {
@@ -280,6 +284,74 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
    */
   logout(res: ServerResponse): void {
     for (const source of this.sources) source.clear(res);
+  }
+
+  /**
+   * Revokes a token everywhere the backend's `store` reaches, until the token's `exp`: verified
+   * first (a token that does not verify rejects with its `InvalidTokenError`), then refused by
+   * its `jti` with 401 `invalid_token` reason `revoked`, at once here and within milliseconds on
+   * every instance sharing the store. A bare `jti` is kept until `options.expiresAt` (default:
+   * now plus `revocation.maxTokenLifetime`). Rejects when the store cannot be written right now:
+   * the token is still refused by this instance, and the revocation is written and announced
+   * as soon as the store is back (while this process runs). Throws a `TypeError` without the
+   * `store` option.
+   *
+   * @example
+   * ```ts
+   * app.post('/logout', authenticated(async (req, res) => { await backend.revoke(req.auth.token!); res.status(204).end(); }));
+   * ```
+   */
+  revoke(tokenOrJti: string, options?: RevokeOptions): Promise<void> {
+    return this.revocationList('revoke').revoke(tokenOrJti, options);
+  }
+
+  /**
+   * Signs a subject out everywhere: every token whose `sub` is `sub` and whose `iat` is at or
+   * before the current second is refused (401 `invalid_token` reason `revoked`), on every
+   * instance sharing the `store`, for `revocation.maxTokenLifetime` seconds. Tokens issued
+   * afterwards are accepted. Throws a `TypeError` without the `store` option.
+   *
+   * @example
+   * ```ts
+   * app.post('/revoke-all', authenticated(async (req, res) => { await backend.revokeSubject(req.user.identity); res.status(204).end(); }));
+   * ```
+   */
+  revokeSubject(sub: string): Promise<void> {
+    return this.revocationList('revokeSubject').revokeSubject(sub);
+  }
+
+  /**
+   * Resolves once the backend's local copy of the revocations is loaded from its `store` and the
+   * change feed is connected; until then requests are answered 503 (see `revocation.failOpen`).
+   * Await it before listening. Resolves at once without a `store`.
+   *
+   * @example
+   * ```ts
+   * await backend.ready();
+   * app.listen(3000);
+   * ```
+   */
+  ready(): Promise<void> {
+    return this.revocations?.ready() ?? Promise.resolve();
+  }
+
+  /**
+   * Stops the backend's change-feed subscription and reloads, for a clean shutdown. It does not
+   * close the store (which may be shared): close that after, with `store.close()`.
+   *
+   * @example
+   * ```ts
+   * await backend.close();
+   * await store.close();
+   * ```
+   */
+  async close(): Promise<void> {
+    await this.revocations?.close();
+  }
+
+  private revocationList(method: string): RevocationList {
+    if (this.revocations === undefined) throw new TypeError(`${method}: this backend has no "store" to keep revocations in; give it one, e.g. store: memoryStore().`);
+    return this.revocations;
   }
 
   private issue(claimsOrSubject: ClaimsOrSubject, expiresIn: number | undefined): IssuedToken {

@@ -11,6 +11,7 @@ import { normaliseType } from './header-checks';
 import { checkClock } from './times';
 import { JWT_BACKEND_OPTION_NAMES, type JWTAuthenticationBackendOptions } from './jwt-backend-options';
 import { type KeySettings, readKeyOptions } from './read-key-options';
+import { readRevocationOptions, type RevocationSettings } from './revocation-options';
 
 /**
  * A JWT backend's options, read and validated once: plain values, from which the backend's
@@ -49,6 +50,8 @@ export interface JwtSettings<TUser extends BaseUser> {
   /** In seconds. */
   readonly expiresIn: number;
   readonly allowWeakKeys: boolean;
+  /** The store and how its revocations are checked; `undefined` without the `store` option. */
+  readonly revocation: RevocationSettings | undefined;
   readonly retrieveUser?: (payload: TokenPayload, req: IncomingMessage) => TUser | null | undefined | Promise<TUser | null | undefined>;
   readonly isRevoked?: (payload: TokenPayload, req: IncomingMessage) => boolean | Promise<boolean>;
 }
@@ -163,6 +166,7 @@ export function readJwtOptions<TUser extends BaseUser>(owner: string, options: J
   if (headerName === undefined && options.cookie === undefined) {
     throw new TypeError(`${owner}: with header: false the token can only come from a cookie; give "cookie" too (e.g. cookie: {}).`);
   }
+  const revocation = readRevocationOptions(owner, options.store, options.revocation, { clockTolerance: options.clockTolerance ?? 0, maxAge: options.maxAge, expiresIn: options.expiresIn ?? 3600, clock, challenge });
   return {
     challenge,
     headerName,
@@ -185,6 +189,7 @@ export function readJwtOptions<TUser extends BaseUser>(owner: string, options: J
     cacheMaxAge: options.cacheMaxAge ?? 600,
     expiresIn: options.expiresIn ?? 3600,
     allowWeakKeys: options.allowWeakKeys === true,
+    revocation,
     retrieveUser: check.optionalFunction('retrieveUser', options.retrieveUser, '(payload, req) returning the user or null'),
     isRevoked: check.optionalFunction('isRevoked', options.isRevoked, '(payload, req) returning a boolean'),
   };
