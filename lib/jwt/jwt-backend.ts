@@ -298,7 +298,10 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
    *
    * @example
    * ```ts
-   * app.post('/logout', authenticated(async (req, res) => { await backend.revoke(req.auth.token!); res.status(204).end(); }));
+   * app.post('/logout', authenticated(async (req, res) => {
+   *   if (req.auth.token !== undefined) await backend.revoke(req.auth.token);
+   *   res.status(204).end();
+   * }));
    * ```
    */
   revoke(tokenOrJti: string, options?: RevokeOptions): Promise<void> {
