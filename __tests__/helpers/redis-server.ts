@@ -1,37 +1,16 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-
-/** Where Debian's `redis-server` package installs the server. */
-export const REDIS_SERVER = '/usr/bin/redis-server';
-/** The one line a suite prints when it skips for want of the server. */
-export const REDIS_SKIP_LINE = 'skipped: Redis tests need Debian\'s redis-server (apt-get install redis-server)';
-
-/** Whether {@link REDIS_SERVER} runs on this machine. */
-export function redisServerInstalled(): boolean {
-  const probe = spawnSync(REDIS_SERVER, ['--version'], { encoding: 'utf8' });
-  return probe.error === undefined && probe.status === 0;
-}
+import { describeWithTool, REDIS_SERVER, toolPath } from './system-tool';
 
 /**
- * `describe` for a suite that needs a real Redis: without `redis-server` it skips with
- * {@link REDIS_SKIP_LINE}, except under `CI=true`, where the suite fails instead.
+ * `describe` for a suite that needs a real Redis: without `redis-server` it skips with one line
+ * naming Debian's package (printed once per run), except under `CI=true`, where it fails instead.
  */
 export function describeWithRedis(name: string, body: () => void): void {
-  if (redisServerInstalled()) {
-    describe(name, body);
-  } else if (process.env.CI === 'true') {
-    describe(name, () => {
-      it('has redis-server installed (CI=true)', () => {
-        throw new Error(`${REDIS_SERVER} is missing; install Debian's redis-server (apt-get install redis-server).`);
-      });
-    });
-  } else {
-    process.stderr.write(`${REDIS_SKIP_LINE}\n`);
-    describe.skip(name, body);
-  }
+  describeWithTool(REDIS_SERVER, name, body);
 }
 
 function freePort(): Promise<number> {
@@ -71,7 +50,7 @@ export class RedisServer {
       '--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '',
       '--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction', '--protected-mode', 'yes',
     ];
-    const child = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(toolPath(REDIS_SERVER), args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let output = '';
     return new Promise((resolve, reject) => {
