@@ -154,10 +154,12 @@ describe.each(EXPRESS_VERSIONS)('JWTAuthenticationBackend with a cookie, on %s',
 
     it('answers a megabyte-long cookie with a 4xx, never a 5xx', async () => {
       const { app, probe } = buildProbeApp({ expressFactory });
-      const res = await request(app).get('/probe').set('Cookie', `token=${'a'.repeat(1024 * 1024)}`);
-      // Node refuses headers past its 16 KiB default with 431 before Express sees the request.
-      expect(res.status).toBeGreaterThanOrEqual(400);
-      expect(res.status).toBeLessThan(500);
+      // Node refuses headers past its 16 KiB default before Express sees the request: with 431
+      // (Node 22), or by closing the connection while the client still sends (Node 24 and later).
+      const status = await request(app).get('/probe').set('Cookie', `token=${'a'.repeat(1024 * 1024)}`)
+        .then((res) => res.status, (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' || err.code === 'EPIPE' ? 431 : Promise.reject(err)));
+      expect(status).toBeGreaterThanOrEqual(400);
+      expect(status).toBeLessThan(500);
       expect(probe.handlerRan).toBe(false);
       expect(probe.appErrors).toEqual([]);
     });
