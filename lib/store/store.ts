@@ -41,7 +41,7 @@ export interface Subscription {
  * across many. Keys and values are strings; every time-to-live is in milliseconds and a key
  * vanishes once it has passed. `reserve`, `compareAndSwap` and `increment` are atomic in the
  * store itself, never a read followed by a write from Node. A store refuses a key longer than
- * {@link MAX_STORE_KEY_LENGTH} characters and a time-to-live that is not a positive whole
+ * 1,024 characters and a time-to-live that is not a positive whole
  * number (a `TypeError`); its operations reject when the store cannot be reached.
  *
  * @example
