@@ -320,6 +320,32 @@ export interface KeySetUnavailableErrorOptions extends AuthenticationErrorOption
 }
 
 /**
+ * 503 `temporarily_unavailable`: what the token needs checking against cannot be had right now.
+ * Not a 401 (the token may well be valid). Carries `Retry-After` and no challenge. The base of
+ * {@link KeySetUnavailableError} and {@link RevocationUnavailableError}.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof TemporarilyUnavailableError) res.set('Retry-After', String(err.retryAfterSec));
+ * ```
+ */
+export abstract class TemporarilyUnavailableError extends AuthenticationError {
+  readonly code = 'temporarily_unavailable' as const;
+  readonly status = 503;
+  /** Seconds until a retry may succeed. */
+  readonly retryAfterSec: number;
+
+  protected constructor(message: string, defaultRetryAfterSec: number, options: KeySetUnavailableErrorOptions) {
+    super(message, options);
+    this.retryAfterSec = Math.max(1, Math.ceil(options.retryAfterSec ?? defaultRetryAfterSec));
+  }
+
+  override get headers(): Readonly<Record<string, string>> {
+    return { 'Retry-After': String(this.retryAfterSec) };
+  }
+}
+
+/**
  * 503 `temporarily_unavailable`: the keys to verify the token cannot be had right now (the
  * identity provider's key set is down, slow or answering garbage, and no fetched key fits).
  * Not a 401: the token may well be valid. Carries `Retry-After` and no challenge.
@@ -329,19 +355,9 @@ export interface KeySetUnavailableErrorOptions extends AuthenticationErrorOption
  * throw new KeySetUnavailableError({ retryAfterSec: 10 });
  * ```
  */
-export class KeySetUnavailableError extends AuthenticationError {
-  readonly code = 'temporarily_unavailable' as const;
-  readonly status = 503;
-  /** Seconds until a retry may succeed. */
-  readonly retryAfterSec: number;
-
+export class KeySetUnavailableError extends TemporarilyUnavailableError {
   constructor(options: KeySetUnavailableErrorOptions = {}) {
-    super('The keys to verify the access token are unavailable; try again later.', options);
-    this.retryAfterSec = Math.max(1, Math.ceil(options.retryAfterSec ?? 30));
-  }
-
-  override get headers(): Readonly<Record<string, string>> {
-    return { 'Retry-After': String(this.retryAfterSec) };
+    super('The keys to verify the access token are unavailable; try again later.', 30, options);
   }
 }
 
@@ -357,19 +373,9 @@ export class KeySetUnavailableError extends AuthenticationError {
  * throw new RevocationUnavailableError({ retryAfterSec: 5 });
  * ```
  */
-export class RevocationUnavailableError extends AuthenticationError {
-  readonly code = 'temporarily_unavailable' as const;
-  readonly status = 503;
-  /** Seconds until a retry may succeed. */
-  readonly retryAfterSec: number;
-
+export class RevocationUnavailableError extends TemporarilyUnavailableError {
   constructor(options: KeySetUnavailableErrorOptions = {}) {
-    super('Whether the access token has been revoked cannot be checked right now; try again later.', options);
-    this.retryAfterSec = Math.max(1, Math.ceil(options.retryAfterSec ?? 5));
-  }
-
-  override get headers(): Readonly<Record<string, string>> {
-    return { 'Retry-After': String(this.retryAfterSec) };
+    super('Whether the access token has been revoked cannot be checked right now; try again later.', 5, options);
   }
 }
 

@@ -24,6 +24,7 @@ export {
   type InvalidTokenReason,
   KeySetUnavailableError,
   NotAuthenticatedError,
+  TemporarilyUnavailableError,
   RevocationUnavailableError,
 } from './errors';
 export type { AuthenticatedRequest, GuardedHandler, IdentifiedRequest } from './express/authenticated-request';
