@@ -24,8 +24,8 @@ export {
   type InvalidTokenReason,
   KeySetUnavailableError,
   NotAuthenticatedError,
-  TemporarilyUnavailableError,
   RevocationUnavailableError,
+  TemporarilyUnavailableError,
 } from './errors';
 export type { AuthenticatedRequest, GuardedHandler, IdentifiedRequest } from './express/authenticated-request';
 export type { ExcludePattern } from './express/exclusions';
