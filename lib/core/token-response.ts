@@ -18,8 +18,31 @@ export interface TokenResponseBody {
 }
 
 /**
+ * The RFC 6749 §5.1 body of an issued token: `scope` when the token has scopes (space-separated).
+ *
+ * @example
+ * ```ts
+ * tokenResponseBody(token, 'Bearer', 3600, ['read']); // { access_token, token_type: 'Bearer', expires_in: 3600, scope: 'read' }
+ * ```
+ */
+export function tokenResponseBody<TType extends string>(
+  token: string,
+  tokenType: TType,
+  expiresIn: number,
+  scopes: readonly string[],
+): TokenResponseBody & { readonly token_type: TType } {
+  return {
+    access_token: token,
+    token_type: tokenType,
+    expires_in: expiresIn,
+    ...(scopes.length === 0 ? {} : { scope: scopes.join(' ') }),
+  };
+}
+
+/**
  * Sends a JSON response that carries credentials: never cached (RFC 6749 §5.1 asks for
- * `Cache-Control: no-store`). Works with Node's `ServerResponse` and so with Express's `res`.
+ * `Cache-Control: no-store` and `Pragma: no-cache`). Works with Node's `ServerResponse` and so
+ * with Express's `res`.
  *
  * @example
  * ```ts
@@ -29,6 +52,7 @@ export interface TokenResponseBody {
 export function sendCredentialResponse(res: ServerResponse, status: number, body: unknown): void {
   res.statusCode = status;
   res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Pragma', 'no-cache');
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.end(JSON.stringify(body));
 }

@@ -4,7 +4,7 @@ import type { AuthenticationBackend, AuthResult } from '../backend';
 import { CookieTokenSource } from '../cookie/cookie-source';
 import type { Challenge } from '../core/challenge';
 import { isThenable } from '../core/thenable';
-import { sendCredentialResponse, type TokenResponseBody } from '../core/token-response';
+import { sendCredentialResponse, type TokenResponseBody, tokenResponseBody } from '../core/token-response';
 import { AuthCredentials, type TokenPayload } from '../credentials';
 import { describeMisfit } from '../keys/key-objects';
 import { publicJwk } from '../keys/publish';
@@ -267,7 +267,6 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
     }
     const issued = this.issue(claimsOrSubject, options.expiresIn);
     for (const source of this.sources) source.attach(res, issued.token, issued.expiresIn);
-    res.setHeader('Pragma', 'no-cache');
     sendCredentialResponse(res, status, options.body === undefined ? this.tokenResponse(issued) : options.body);
     return issued.token;
   }
@@ -366,12 +365,6 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   }
 
   private tokenResponse(issued: IssuedToken): TokenResponseBody {
-    const scopes = scopesFromPayload(issued.payload, this.settings.scopeClaims);
-    return {
-      access_token: issued.token,
-      token_type: this.challenge.scheme,
-      expires_in: issued.expiresIn,
-      ...(scopes.length === 0 ? {} : { scope: scopes.join(' ') }),
-    };
+    return tokenResponseBody(issued.token, this.challenge.scheme, issued.expiresIn, scopesFromPayload(issued.payload, this.settings.scopeClaims));
   }
 }

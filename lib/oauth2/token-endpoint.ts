@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { asError } from '../core/as-error';
 import { isInstance } from '../core/is-instance';
 import { rejectUnknownOptions } from '../core/options';
-import { sendCredentialResponse } from '../core/token-response';
+import { sendCredentialResponse, tokenResponseBody } from '../core/token-response';
 import type { IssuedToken } from '../jwt/sign';
 import { OAuth2Error, sendOAuth2Error } from './oauth2-error';
 import type { OAuth2TokenResponseBody } from './oauth2-token-response';
@@ -101,14 +101,8 @@ export function createTokenEndpoint(backend: TokenEndpointBackend, options: Toke
     const parameters = await readTokenRequest(req, maxBodyBytes);
     const { claims, scopes } = await runPasswordGrant(parameters, req, grantSettings);
     const issued = backend.issue(claims);
-    const body: OAuth2TokenResponseBody = {
-      access_token: issued.token,
-      token_type: 'Bearer',
-      expires_in: issued.expiresIn,
-      // §5.1: `scope` may be left out only when it is what the client asked for; always send it.
-      ...(scopes.length === 0 ? {} : { scope: scopes.join(' ') }),
-    };
-    res.setHeader('Pragma', 'no-cache');
+    // §5.1: `scope` may be left out only when it is what the client asked for; always send it.
+    const body: OAuth2TokenResponseBody = tokenResponseBody(issued.token, 'Bearer', issued.expiresIn, scopes);
     sendCredentialResponse(res, 200, body);
   }
 
