@@ -80,7 +80,8 @@ export function dpopBackend(options: Partial<JWTAuthenticationBackendOptions> = 
 export function dpopRequest(app: Express, token: string, proof: string | readonly string[] | undefined): request.Test {
   const test = request(app).get('/probe').set('Authorization', `DPoP ${token}`);
   if (proof === undefined) return test;
-  return typeof proof === 'string' ? test.set('DPoP', proof) : test.set('DPoP', [...proof]);
+  // Node sends an array value as one header line per item: several DPoP headers.
+  return test.set('DPoP', (typeof proof === 'string' ? proof : [...proof]) as string);
 }
 
 /** The `WWW-Authenticate` of a DPoP error under the default settings (`'allowed'`: the Bearer challenge follows). */
