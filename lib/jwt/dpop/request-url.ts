@@ -1,5 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 
+// RFC 9110 §7.2: a host (a name, IPv4, or a bracketed IPv6 address) and an optional port.
+const HOST = /^[A-Za-z0-9.:[\]-]+$/;
+
 // RFC 3986 §2.3: unreserved characters, which a percent-encoding needlessly hides.
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
 
@@ -61,9 +64,8 @@ export function requestHtu(req: IncomingMessage, base: PublicBase): string | und
   if (!path.startsWith('/')) return undefined;
   if (base.publicOrigin !== undefined) return normaliseHtu(`${base.publicOrigin}${base.publicPathPrefix}${path}`);
   const { host } = req.headers;
-  if (host === undefined || host === '') return undefined;
-  const scheme = (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
-  const url = normaliseHtu(`${scheme}://${host}${path}`);
   // The Host header must be a host, nothing that would move the path (`a/b`, `a?b`, `a#b`, `a@b`).
-  return url !== undefined && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? url : undefined;
+  if (host === undefined || !HOST.test(host)) return undefined;
+  const scheme = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true ? 'https' : 'http';
+  return normaliseHtu(`${scheme}://${host}${path}`);
 }
