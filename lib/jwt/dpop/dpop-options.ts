@@ -85,6 +85,13 @@ export interface DpopOptions {
   readonly nonce?: DpopNonceOptions;
   /** The longest proof accepted, in characters, checked before any decoding. Default: `4096`. */
   readonly maxProofLength?: number;
+  /**
+   * How long, in milliseconds, the replay check waits for the `store` before the request is
+   * answered 503 `temporarily_unavailable` (`ProofReplayUnavailableError`, never an accept):
+   * a Redis client queues commands while disconnected, and would otherwise hold every DPoP
+   * request until Redis is back. Default: `2000`.
+   */
+  readonly storeTimeoutMs?: number;
 }
 
 /**

@@ -22,6 +22,7 @@ export interface SenderConstraintSettings {
   /** In seconds. */
   readonly nonceLifetime: number;
   readonly maxProofLength: number;
+  readonly storeTimeoutMs: number;
   /** Where proofs' `jti`s are reserved; set whenever `mode` is. */
   readonly store: Store | undefined;
   /** The header a trusted proxy passes the client certificate in, lower-cased; `undefined` for none. */
@@ -133,7 +134,7 @@ export function readSenderConstraintOptions(owner: string, input: SenderConstrai
     throw new TypeError(`${where} must be an options object, e.g. { maxAge: 60 }.`);
   }
   const given = (input.dpopOptions ?? {}) as DpopOptions;
-  rejectUnknownOptions(where, given, ['algorithms', 'maxAge', 'clockTolerance', 'publicBaseUrl', 'nonce', 'maxProofLength']);
+  rejectUnknownOptions(where, given, ['algorithms', 'maxAge', 'clockTolerance', 'publicBaseUrl', 'nonce', 'maxProofLength', 'storeTimeoutMs']);
   if (mode !== undefined) {
     // Replay detection is not optional: without a shared record of used proofs, a proof caught
     // in transit could be replayed for as long as its `iat` window lasts.
@@ -144,6 +145,7 @@ export function readSenderConstraintOptions(owner: string, input: SenderConstrai
   checkNumber(where, 'maxAge', given.maxAge, 1);
   checkNumber(where, 'clockTolerance', given.clockTolerance, 0);
   checkNumber(where, 'maxProofLength', given.maxProofLength, 256);
+  checkNumber(where, 'storeTimeoutMs', given.storeTimeoutMs, 1);
   const algorithms = readAlgorithms(where, given.algorithms);
   const base = readPublicBaseUrl(where, given.publicBaseUrl);
   const nonce = readNonce(where, given.nonce);
@@ -157,6 +159,7 @@ export function readSenderConstraintOptions(owner: string, input: SenderConstrai
     nonceSecret: nonce.secret,
     nonceLifetime: nonce.lifetime,
     maxProofLength: given.maxProofLength ?? 4096,
+    storeTimeoutMs: Math.ceil(given.storeTimeoutMs ?? 2000),
     store: input.store,
     certificateHeader: readCertificateHeader(owner, input.mtls),
     clock: context.clock,

@@ -31,6 +31,19 @@ function readProofHeader(req: IncomingMessage, challenge: Challenge): string {
   return value.trim();
 }
 
+/** `promise`, or a rejection once `timeoutMs` have passed without its answer. */
+function within<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the store did not answer within ${timeoutMs} ms`)), timeoutMs);
+    // A pending replay check must not keep the process alive on its own.
+    timer.unref();
+    promise.then(
+      (value) => { clearTimeout(timer); resolve(value); },
+      (err: unknown) => { clearTimeout(timer); reject(err); },
+    );
+  });
+}
+
 /**
  * The proof-of-possession checks of a JWT backend, run on every authenticated request after the
  * token's signature and claims (cache hits too): a token bound to a key (`cnf.jkt`, RFC 9449)
@@ -121,7 +134,7 @@ export class SenderConstraint {
     const lastAcceptedMs = (proof.iat + settings.maxAge + settings.clockTolerance) * 1000;
     const ttlMs = Math.max(1000, Math.ceil(lastAcceptedMs - nowMs) + 1000);
     const key = DPOP_JTI_KEY_PREFIX + createHash('sha256').update(`${proof.jkt}\n${proof.jti}`).digest('base64url');
-    return (this.store as Store).reserve(key, '1', ttlMs).then(
+    return within((this.store as Store).reserve(key, '1', ttlMs), settings.storeTimeoutMs).then(
       (first) => {
         if (!first) throw new InvalidDpopProofError('replayed', { challenge, claim: 'jti' });
       },
