@@ -146,6 +146,14 @@ const ATTACKS: readonly Attack[] = [
     error: 'invalid_dpop_proof', reason: 'bad_signature', description: 'The DPoP proof signature is invalid.',
   },
   {
+    name: 'a forged proof whose header (and key) a valid proof just used, so that the key is remembered',
+    send: async ({ app, client, token, attacker }) => {
+      expect((await dpopRequest(app, token, await makeProof(client, { accessToken: token }))).status).toBe(200);
+      return dpopRequest(app, token, await makeProof({ ...client, key: { ...client.key, privateKey: attacker.key.privateKey } }, { accessToken: token }));
+    },
+    error: 'invalid_dpop_proof', reason: 'bad_signature', description: 'The DPoP proof signature is invalid.',
+  },
+  {
     name: 'a proof made for another access token (ath mismatch)',
     send: async ({ app, client, token }) => dpopRequest(app, token, await makeProof(client, { accessToken: `${token}x` })),
     error: 'invalid_dpop_proof', reason: 'hash_mismatch', description: 'The DPoP proof was made for another access token.',
@@ -213,8 +221,9 @@ describe.each(EXPRESS_VERSIONS)('DPoP attack table (%s)', (_name, expressFactory
     const token = await boundToken(client.jkt);
     const { app, probe: appProbe } = buildApp({ expressFactory, backend });
     const res = await attack.send({ app, client, token, attacker });
-    // A replay's first request ran the handler (asserted by the attack): only the last one is judged here.
-    const probe: Probe = attack.reason === 'replayed' ? { handlerRan: false, appErrors: appProbe.appErrors } : appProbe;
+    // A replay's first request (and the valid proof before a forgery) ran the handler, as the attack asserts: only the last request is judged here.
+    const ranBefore = attack.reason === 'replayed' || attack.name.startsWith('a forged proof whose header');
+    const probe: Probe = ranBefore ? { handlerRan: false, appErrors: appProbe.appErrors } : appProbe;
     expectRejection(res, probe, { status: 401, error: attack.error, reason: attack.reason, challenge: dpopChallenge(attack.error, attack.description) });
   });
 

@@ -6,6 +6,7 @@ import { importPublicJwk } from '../../keys/import-jwk';
 import { THUMBPRINT_MEMBERS } from '../../keys/publish';
 import { decodeJwt, type DecodedJwt } from '../decode';
 import { normaliseType } from '../header-checks';
+import type { TokenCache } from '../token-cache';
 import { SIGNATURE_CHECKS } from '../verify-signature-algorithms';
 import type { DpopAlgorithm } from './dpop-options';
 import { normaliseHtu } from './request-url';
@@ -31,6 +32,18 @@ export interface ProofExpectations {
   readonly now: number;
   readonly maxProofLength: number;
   readonly challenge: Challenge;
+  /**
+   * Keys already imported, by the proof's header segment: a client sends the same header (its
+   * `jwk`) with every proof, and importing a JWK costs as much as checking the signature.
+   * Default: none (every proof's key is imported).
+   */
+  readonly keys?: TokenCache<ProofKey>;
+}
+
+/** A proof's public key, imported and checked against its `alg`, and its thumbprint. */
+export interface ProofKey {
+  readonly key: KeyObject;
+  readonly jkt: string;
 }
 
 /** A proof that passed every check but the replay check and the server nonce. */
@@ -63,7 +76,7 @@ function thumbprintOf(jwk: Readonly<Record<string, unknown>>): string {
   return createHash('sha256').update(canonical).digest('base64url');
 }
 
-function importProofKey(header: Readonly<Record<string, unknown>>, algorithm: DpopAlgorithm, challenge: Challenge): { key: KeyObject; jkt: string } {
+function importProofKey(header: Readonly<Record<string, unknown>>, algorithm: DpopAlgorithm, challenge: Challenge): ProofKey {
   const { jwk } = header;
   if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw fail('bad_key', challenge, 'jwk');
   const members = jwk as Readonly<Record<string, unknown>>;
@@ -138,7 +151,14 @@ export function verifyDpopProof(proof: string, expected: ProofExpectations): Ver
   if (typeof alg !== 'string' || !expected.algorithms.includes(alg)) throw fail('algorithm_not_allowed', challenge, 'alg');
   // RFC 7515 §4.1.11: this library understands no extension a proof could declare critical.
   if (Object.hasOwn(header, 'crit')) throw fail('malformed', challenge, 'crit');
-  const { key, jkt } = importProofKey(header, alg as DpopAlgorithm, challenge);
+  // The same header segment means the same `alg` and `jwk`: what was imported for it still holds.
+  const headerSegment = proof.slice(0, proof.indexOf('.'));
+  let imported = expected.keys?.get(headerSegment);
+  if (imported === undefined) {
+    imported = importProofKey(header, alg as DpopAlgorithm, challenge);
+    expected.keys?.set(headerSegment, imported);
+  }
+  const { key, jkt } = imported;
   checkSignature(decoded, alg as DpopAlgorithm, key, challenge);
   const { jti, iat } = checkClaims(payload, expected);
   return { jkt, jti, iat, nonce: payload.nonce };

@@ -8,7 +8,8 @@ import type { Store } from '../../store/store';
 import { clientCertificateThumbprint } from './certificate-binding';
 import { DpopTokenSource } from './dpop-token-source';
 import { DpopNonces } from './nonce';
-import { verifyDpopProof } from './proof';
+import { TokenCache } from '../token-cache';
+import { type ProofKey, verifyDpopProof } from './proof';
 import type { SenderConstraintSettings } from './read-sender-options';
 import { requestHtu } from './request-url';
 
@@ -16,6 +17,8 @@ import { requestHtu } from './request-url';
 export const DPOP_JTI_KEY_PREFIX = 'dpop:jti:';
 
 const DPOP_SCHEME = /^\s*dpop(\s|$)/i;
+/** How many clients' proof keys are kept imported (a few hundred bytes each). */
+const REMEMBERED_PROOF_KEYS = 1000;
 
 /** The one `DPoP` header of a request (RFC 9449 §4.3 (1)): none or several are refused. */
 function readProofHeader(req: IncomingMessage, challenge: Challenge): string {
@@ -65,6 +68,7 @@ export class SenderConstraint {
   readonly source: DpopTokenSource | undefined;
   private readonly nonces: DpopNonces | undefined;
   private readonly store: Store | undefined;
+  private readonly keys = new TokenCache<ProofKey>(REMEMBERED_PROOF_KEYS);
 
   /**
    * @param settings - The backend's `dpop`, `dpopOptions` and `mtls` options, read.
@@ -126,6 +130,7 @@ export class SenderConstraint {
       now: nowMs / 1000,
       maxProofLength: settings.maxProofLength,
       challenge,
+      keys: this.keys,
     });
     if (this.nonces !== undefined && !this.nonces.accepts(proof.nonce)) throw new UseDpopNonceError(this.nonces.issue(), { challenge });
     if (proof.jkt !== jkt) throw new InvalidTokenError('binding_mismatch', { challenge, claim: 'cnf' });
