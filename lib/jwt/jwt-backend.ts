@@ -184,6 +184,8 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
    * synchronously unless `isRevoked` or `retrieveUser` is set or a remote key set has to be fetched.
    */
   authenticate(req: IncomingMessage): AuthResult<TUser> | null | Promise<AuthResult<TUser>> {
+    // Only a DPoP backend gives its errors the challenge of the scheme used; the others pay nothing.
+    if (this.binding.source === undefined) return this.authenticateRequest(req);
     return this.binding.rechallenge(req, () => this.authenticateRequest(req));
   }
 
@@ -379,6 +381,7 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   }
 
   private tokenResponse(issued: IssuedToken): TokenResponseBody {
-    return tokenResponseBody(issued.token, this.challenge.scheme, issued.expiresIn, scopesFromPayload(issued.payload, this.settings.scopeClaims));
+    // The scheme the header source writes (`Bearer`), even when the guards challenge with `DPoP`.
+    return tokenResponseBody(issued.token, this.settings.challenge.scheme, issued.expiresIn, scopesFromPayload(issued.payload, this.settings.scopeClaims));
   }
 }
