@@ -3,7 +3,6 @@ import type { DiscoveryDocument } from '../../keys/discovery';
 import type { KeyInput } from '../../keys/key-objects';
 import type { RemoteKeySetOptions } from '../../keys/remote-key-set';
 import type { JsonWebKeySet, KeyMap } from '../../keys/static-key-set';
-import type { AudienceSetting } from '../read-audience';
 
 /**
  * One identity provider a backend with the `issuers` option trusts: its `iss`, the audience its
@@ -27,7 +26,7 @@ export interface TrustedIssuer {
    */
   readonly issuer: string;
   /** The accepted `aud` value(s) of this provider's tokens, as the backend's `audience` option. Required. */
-  readonly audience: AudienceSetting;
+  readonly audience: string | RegExp | readonly (string | RegExp)[];
   /**
    * The URL of this provider's JSON Web Key Set (HTTPS, same rules as the backend's `jwksUri`).
    * Default: discovered from `issuer` (see `discovery`), unless `secretKey` is given.
