@@ -1,5 +1,5 @@
 import { EXPRESS_VERSIONS } from '../helpers/apps';
-import { joseToken } from '../helpers/jose-keys';
+import { joseKey, joseToken, keySet } from '../helpers/jose-keys';
 import { expectInvalidToken, expectUnavailable } from '../helpers/key-set-expectations';
 import { FETCH, probeWith, type RemoteApp, remoteApp } from '../helpers/remote-apps';
 import { claims } from '../helpers/tokens';
@@ -168,6 +168,27 @@ describe.each(EXPRESS_VERSIONS)('JWTAuthenticationBackend with issuers (%s)', (_
       expect(oauth.requests).toHaveLength(2);
       target.clock.advance(61_000);
       expectInvalidToken(await probeWith(target, token), target.probe, 'expired', 'exp');
+    });
+
+    it('checks a remembered token against its own provider\'s current keys: a key rotated out stops vouching for it', async () => {
+      const token = await plain.token();
+      expect((await probeWith(target, token)).status).toBe(200);
+      const original = plain.documents.get('/plain/jwks');
+      plain.documents.set('/plain/jwks', keySet(await joseKey('RS256', 'rotated')));
+      try {
+        target.clock.advance(FETCH.maxAgeMs);
+        // The first request after maxAgeMs starts a background refresh and is still served with
+        // the keys at hand; once the rotated set has arrived, the remembered token is refused.
+        let res = await probeWith(target, token);
+        for (let attempt = 0; attempt < 100 && res.status === 200; attempt += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          res = await probeWith(target, token);
+        }
+        expectInvalidToken(res, target.probe, 'unknown_key');
+        expect(plain.requests).toEqual(['/plain/jwks', '/plain/jwks']);
+      } finally {
+        plain.documents.set('/plain/jwks', original);
+      }
     });
   });
 });
