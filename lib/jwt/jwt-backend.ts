@@ -88,6 +88,7 @@ function buildVerifier(settings: JwtSettings<BaseUser>): JwtVerifier {
     issuer: settings.issuer,
     audience: settings.audience,
     subject: settings.subject,
+    resource: settings.resource,
     clockTolerance: settings.clockTolerance,
     maxAge: settings.maxAge,
     requiredClaims: settings.requiredClaims,
@@ -103,6 +104,12 @@ function buildVerifier(settings: JwtSettings<BaseUser>): JwtVerifier {
   });
 }
 
+/** The `aud` of issued tokens: what the backend requires of `aud`, so it accepts what it issues. */
+function signedAudience(audience: string | undefined, resource: string | undefined): string | readonly string[] | undefined {
+  if (audience === undefined || resource === undefined || audience === resource) return audience ?? resource;
+  return [audience, resource];
+}
+
 function buildSigner(settings: JwtSettings<BaseUser>): JwtSigner | undefined {
   const { signingKey, signingKeyId } = settings.keys;
   if (signingKey === undefined) return undefined;
@@ -115,7 +122,7 @@ function buildSigner(settings: JwtSettings<BaseUser>): JwtSigner | undefined {
     // The first allowed algorithm the signing key can produce (e.g. EdDSA in ['RS256', 'EdDSA']).
     algorithm: algorithms.find((algorithm) => describeMisfit(publicHalf, algorithm, true) === undefined) ?? algorithms[0],
     issuer: typeof issuer === 'string' ? issuer : undefined,
-    audience: typeof audience === 'string' ? audience : undefined,
+    audience: signedAudience(typeof audience === 'string' ? audience : undefined, settings.resource),
     expiresIn: settings.expiresIn,
     clock: settings.clock,
     allowWeakKeys: settings.allowWeakKeys,
@@ -152,6 +159,10 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   readonly cookieName: string | undefined;
   /** The claims the scopes are read from, in order. */
   readonly scopeClaims: readonly string[];
+  /** The accepted issuers (`issuer`, as a list); empty when `iss` is not checked. */
+  readonly issuers: readonly string[];
+  /** The RFC 8707 resource URL every token's `aud` must contain (`resource`); `undefined` when not checked. */
+  readonly resource: string | undefined;
   private readonly settings: JwtSettings<TUser>;
   private readonly sources: readonly TokenSource[];
   private readonly verify: JwtVerifier;
@@ -164,6 +175,8 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
     this.challenge = this.settings.challenge;
     this.headerName = this.settings.headerName;
     this.scopeClaims = this.settings.scopeClaims;
+    this.issuers = Object.freeze(this.settings.issuer === undefined ? [] : [this.settings.issuer].flat());
+    this.resource = this.settings.resource;
     this.sources = buildSources(owner, this.settings);
     const cookie = this.sources.find((source): source is CookieTokenSource => source instanceof CookieTokenSource);
     this.cookieName = cookie?.name;

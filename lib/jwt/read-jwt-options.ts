@@ -12,6 +12,7 @@ import { checkClock } from './times';
 import { JWT_BACKEND_OPTION_NAMES, type JWTAuthenticationBackendOptions } from './jwt-backend-options';
 import { type KeySettings, readKeyOptions } from './read-key-options';
 import { readRevocationOptions, type RevocationSettings } from './revocation-options';
+import { readResourceOptions } from './read-resource-options';
 
 /**
  * A JWT backend's options, read and validated once: plain values, from which the backend's
@@ -54,6 +55,8 @@ export interface JwtSettings<TUser extends BaseUser> {
   readonly revocation: RevocationSettings | undefined;
   readonly retrieveUser?: (payload: TokenPayload, req: IncomingMessage) => TUser | null | undefined | Promise<TUser | null | undefined>;
   readonly isRevoked?: (payload: TokenPayload, req: IncomingMessage) => boolean | Promise<boolean>;
+  /** The RFC 8707 resource every token's `aud` must contain; `undefined` when not checked. */
+  readonly resource: string | undefined;
 }
 
 
@@ -148,7 +151,8 @@ export function readJwtOptions<TUser extends BaseUser>(owner: string, options: J
   // RFC 7230 §3.2.6: a quoted-string carries visible ASCII and spaces; anything else cannot be
   // written into a header, and would fail on every rejection instead of here.
   if (!/^[\x20-\x7e]+$/.test(realm)) throw new TypeError(`${owner}: "realm" must be printable ASCII.`);
-  const challenge: Challenge = Object.freeze({ scheme: prefix, realm });
+  const { resource, challengeParams } = readResourceOptions(owner, options.resource, options.resourceMetadataUrl);
+  const challenge: Challenge = Object.freeze({ scheme: prefix, realm, ...(challengeParams === undefined ? {} : { params: challengeParams }) });
   const issuer = readIssuer(owner, options.issuer);
   const audience = readAudience(owner, options.audience);
   const keySettings = readKeyOptions(owner, options as JWTAuthenticationBackendOptions<BaseUser>, algorithms, challenge);
@@ -192,5 +196,6 @@ export function readJwtOptions<TUser extends BaseUser>(owner: string, options: J
     revocation,
     retrieveUser: check.optionalFunction('retrieveUser', options.retrieveUser, '(payload, req) returning the user or null'),
     isRevoked: check.optionalFunction('isRevoked', options.isRevoked, '(payload, req) returning a boolean'),
+    resource,
   };
 }
