@@ -177,7 +177,7 @@ describe.each(EXPRESS_VERSIONS)('An MCP server on %s behind express-jwt-auth', (
   describe('when a token lacks the scope the MCP route requires', () => {
     it('responds 403 insufficient_scope with the scope and the metadata URL, and the server never runs', async () => {
       const token = await as.mint({ sub: 'reader', client_id: 'reader', scope: 'tools:read', aud: resource });
-      const res = await request(app).post('/mcp').set('Authorization', `Bearer ${token}`).send({ jsonrpc: '2.0', id: 1, method: 'ping' });
+      const res = await request(mcp.origin).post('/mcp').set('Authorization', `Bearer ${token}`).send({ jsonrpc: '2.0', id: 1, method: 'ping' });
       expect(res.status).toBe(403);
       expect(res.headers['www-authenticate']).toBe(
         `Bearer realm="api", error="insufficient_scope", error_description="The access token lacks a scope this resource requires.", scope="tools:call", resource_metadata="${metadataUrl}"`,
