@@ -47,9 +47,6 @@ export interface McpAuthInfoOptions {
   readonly resource?: string;
 }
 
-/** A request that `authenticationMiddleware` has seen, as far as {@link mcpAuthInfo} reads it. */
-type IdentifiedMessage = IncomingMessage & { readonly auth?: AuthCredentials | undefined; readonly user?: unknown };
-
 /** The options of the MCP adapter, read once; `owner` names the caller in messages. */
 export function readMcpAuthInfoOptions(owner: string, options: McpAuthInfoOptions): McpAuthInfoOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${owner}: "options" must be an object.`);
@@ -76,7 +73,7 @@ function clientIdOf(payload: TokenPayload): string {
  * app.get('/whoami', authenticated((req, res) => res.json(mcpAuthInfo(req)?.scopes)));
  * ```
  */
-export function mcpAuthInfo(req: IdentifiedMessage, options: McpAuthInfoOptions = {}): McpAuthInfo | undefined {
+export function mcpAuthInfo(req: IncomingMessage & { readonly auth?: AuthCredentials | undefined; readonly user?: unknown }, options: McpAuthInfoOptions = {}): McpAuthInfo | undefined {
   const credentials = req.auth;
   const { token, payload } = credentials ?? {};
   if (credentials?.isAuthenticated !== true || token === undefined || payload === undefined) return undefined;
