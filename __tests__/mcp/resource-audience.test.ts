@@ -102,6 +102,25 @@ describe.each(EXPRESS_VERSIONS)('JWTAuthenticationBackend with a resource, on %s
     });
   });
 
+  describe('when the backend trusts several issuers', () => {
+    const issuers = [
+      { issuer: 'https://idp-a.example', audience: /.*/, secretKey: SECRET, algorithms: ['HS256' as const] },
+      { issuer: 'https://idp-b.example', audience: /.*/, secretKey: SECRET, algorithms: ['HS256' as const] },
+    ];
+
+    it('requires the resource in aud whichever issuer signed the token', async () => {
+      const origin = await serve({ secretKey: undefined, issuers, resource: RESOURCE });
+      expect((await get(origin, signToken(claims({ iss: 'https://idp-b.example', aud: RESOURCE })))).status).toBe(200);
+      probe.handlerRan = false;
+      const res = await get(origin, signToken(claims({ iss: 'https://idp-b.example', aud: 'https://other-mcp.example.com/mcp' })));
+      expectRejection(res, probe, { status: 401, error: 'invalid_token', reason: 'claim_mismatch', challenge: challengeOf('claim_mismatch') });
+    });
+
+    it('lists each entry\'s issuer as accepted', () => {
+      expect(jwtBackend({ secretKey: undefined, issuers, resource: RESOURCE }).acceptedIssuers).toEqual(['https://idp-a.example', 'https://idp-b.example']);
+    });
+  });
+
   describe('the challenges', () => {
     it('ends the bare 401 of a guard with the resource_metadata derived from the resource by path insertion', async () => {
       const origin = await serve({ resource: RESOURCE });
@@ -158,8 +177,8 @@ describe('JWTAuthenticationBackend.createToken with a resource', () => {
   it('exposes the resource and the issuers for the metadata handler', () => {
     const backend = jwtBackend({ resource: RESOURCE, issuer: ['https://a.example.com', 'https://b.example.com'] });
     expect(backend.resource).toBe(RESOURCE);
-    expect(backend.issuers).toEqual(['https://a.example.com', 'https://b.example.com']);
-    expect(jwtBackend().issuers).toEqual([]);
+    expect(backend.acceptedIssuers).toEqual(['https://a.example.com', 'https://b.example.com']);
+    expect(jwtBackend().acceptedIssuers).toEqual([]);
     expect(jwtBackend().resource).toBeUndefined();
   });
 });

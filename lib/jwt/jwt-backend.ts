@@ -13,6 +13,8 @@ import { HeaderTokenSource } from '../request/header-source';
 import type { TokenSource } from '../request/token-source';
 import type { BaseUser } from '../user';
 import { registerIssuer } from './issuer-registry';
+import { buildSelectionVerifier } from './issuers/build-selection-verifier';
+import type { RequestVerifier } from './issuers/resolver-verifier';
 import type { JWTAuthenticationBackendOptions } from './jwt-backend-options';
 import { JWTUser } from './jwt-user';
 import { type JwtSettings, readJwtOptions } from './read-jwt-options';
@@ -110,6 +112,12 @@ function signedAudience(audience: string | undefined, resource: string | undefin
   return [audience, resource];
 }
 
+function acceptedIssuers(settings: JwtSettings<BaseUser>): readonly string[] {
+  const { issuer, keySelection } = settings;
+  if (keySelection?.kind === 'issuers') return Object.freeze(keySelection.issuers.map((entry) => entry.issuer));
+  return Object.freeze(issuer === undefined ? [] : [issuer].flat());
+}
+
 function buildSigner(settings: JwtSettings<BaseUser>): JwtSigner | undefined {
   const { signingKey, signingKeyId } = settings.keys;
   if (signingKey === undefined) return undefined;
@@ -159,13 +167,13 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   readonly cookieName: string | undefined;
   /** The claims the scopes are read from, in order. */
   readonly scopeClaims: readonly string[];
-  /** The accepted issuers (`issuer`, as a list); empty when `iss` is not checked. */
-  readonly issuers: readonly string[];
+  /** Every accepted `iss`: `issuer` as a list, or the `issuer` of each `issuers` entry; empty when `iss` is not checked. */
+  readonly acceptedIssuers: readonly string[];
   /** The RFC 8707 resource URL every token's `aud` must contain (`resource`); `undefined` when not checked. */
   readonly resource: string | undefined;
   private readonly settings: JwtSettings<TUser>;
   private readonly sources: readonly TokenSource[];
-  private readonly verify: JwtVerifier;
+  private readonly verify: RequestVerifier;
   private readonly sign: JwtSigner | undefined;
   private readonly revocations: RevocationList | undefined;
 
@@ -175,12 +183,13 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
     this.challenge = this.settings.challenge;
     this.headerName = this.settings.headerName;
     this.scopeClaims = this.settings.scopeClaims;
-    this.issuers = Object.freeze(this.settings.issuer === undefined ? [] : [this.settings.issuer].flat());
+    this.acceptedIssuers = acceptedIssuers(this.settings);
     this.resource = this.settings.resource;
     this.sources = buildSources(owner, this.settings);
     const cookie = this.sources.find((source): source is CookieTokenSource => source instanceof CookieTokenSource);
     this.cookieName = cookie?.name;
-    this.verify = buildVerifier(this.settings);
+    const { keySelection } = this.settings;
+    this.verify = keySelection === undefined ? buildVerifier(this.settings) : buildSelectionVerifier(this.settings, keySelection);
     this.sign = buildSigner(this.settings);
     this.revocations = this.settings.revocation && new RevocationList(this.settings.revocation, (token) => this.verify(token));
     if (this.sign !== undefined) registerIssuer(this, (claims, expiresIn) => this.issue(claims, expiresIn));
@@ -201,7 +210,7 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   }
 
   private authenticateToken(token: string, req: IncomingMessage): AuthResult<TUser> | Promise<AuthResult<TUser>> {
-    const payload = this.verify(token);
+    const payload = this.verify(token, req);
     return isThenable<TokenPayload>(payload)
       ? Promise.resolve(payload).then((verified) => this.buildResult(token, verified, req))
       : this.buildResult(token, payload, req);

@@ -20,7 +20,7 @@ export interface ProtectedResourceBackend {
   /** The RFC 8707 resource URL the backend requires in `aud`. */
   readonly resource?: string | undefined;
   /** The issuers the backend accepts: the authorization servers. */
-  readonly issuers?: readonly string[];
+  readonly acceptedIssuers?: readonly string[];
   /** The header the backend reads tokens from, lower-cased. */
   readonly headerName?: string | undefined;
   /** The backend's challenge: its scheme tells whether the header carries Bearer tokens. */
@@ -51,8 +51,9 @@ export interface ProtectedResourceMetadataOptions {
   readonly resource?: string;
   /**
    * `authorization_servers`: the issuer URLs of the authorization servers whose tokens this
-   * server accepts (RFC 8414 issuer identifiers). Default: the backend's `issuer`(s). At least one
-   * is required, as the MCP authorization specification requires.
+   * server accepts (RFC 8414 issuer identifiers). Default: the backend's `acceptedIssuers` (its
+   * `issuer`, or each `issuers` entry's). At least one is required, as the MCP authorization
+   * specification requires.
    */
   readonly authorizationServers?: readonly string[];
   /** `scopes_supported`: scopes a client may request for this server. Default: none besides those of `app`'s guards. */
@@ -107,7 +108,7 @@ function stringList(name: string, value: unknown, valid: (item: string) => boole
 function readAuthorizationServers(backend: ProtectedResourceBackend, option: unknown): readonly string[] {
   const isUrl = (item: string): boolean => URL.canParse(item) && /^https?:$/.test(new URL(item).protocol);
   const given = stringList('authorizationServers', option, isUrl, 'issuer URLs, e.g. ["https://auth.example.com"]');
-  const servers = given ?? backend.issuers ?? [];
+  const servers = given ?? backend.acceptedIssuers ?? [];
   if (servers.length === 0) {
     throw new TypeError(`${OWNER}: no authorization server: give the backend an "issuer", or pass "authorizationServers", e.g. ["https://auth.example.com"].`);
   }
