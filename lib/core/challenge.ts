@@ -12,7 +12,7 @@ export interface Challenge {
   readonly scheme: string;
   /** The protection space (RFC 7235 §2.2). Omitted from the header when undefined. */
   readonly realm?: string;
-  /** Auth-params every rendering of this challenge carries after `realm`, e.g. DPoP's `algs` (RFC 9449 §7.1). Default: none. */
+  /** Auth-params every challenge of this scheme ends with, e.g. RFC 9728 §5.1's `resource_metadata` or RFC 9449 §7.1's `algs`. Default: none. */
   readonly params?: ChallengeParams;
   /**
    * Other challenges the server also accepts, written after this one in the same header
@@ -55,10 +55,8 @@ export function formatChallenge(challenge: Challenge, params: ChallengeParams = 
   for (const [name, value] of Object.entries(params)) {
     if (value !== undefined) parts.push(`${name}=${quote(value)}`);
   }
-  if (challenge.params !== undefined) {
-    for (const [name, value] of Object.entries(challenge.params)) {
-      if (value !== undefined) parts.push(`${name}=${quote(value)}`);
-    }
+  for (const [name, value] of Object.entries(challenge.params ?? {})) {
+    if (value !== undefined) parts.push(`${name}=${quote(value)}`);
   }
   const own = parts.length === 0 ? challenge.scheme : `${challenge.scheme} ${parts.join(', ')}`;
   if (challenge.alternatives === undefined) return own;

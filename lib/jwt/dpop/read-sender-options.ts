@@ -108,7 +108,8 @@ function readCertificateHeader(owner: string, value: unknown): string | undefine
 function buildChallenges(mode: DpopMode | undefined, base: Challenge, algorithms: readonly DpopAlgorithm[]): { challenge: Challenge; dpopChallenge: Challenge } {
   if (mode === undefined) return { challenge: base, dpopChallenge: base };
   // RFC 9449 §7.1: the DPoP challenge lists the proof algorithms the server accepts.
-  const dpop: Challenge = Object.freeze({ scheme: 'DPoP', realm: base.realm, params: Object.freeze({ algs: algorithms.join(' ') }) });
+  // The base's own params (RFC 9728's `resource_metadata`) belong to every scheme's challenge.
+  const dpop: Challenge = Object.freeze({ scheme: 'DPoP', realm: base.realm, params: Object.freeze({ ...base.params, algs: algorithms.join(' ') }) });
   if (mode === 'required') return { challenge: dpop, dpopChallenge: dpop };
   // RFC 9449 §7.2: a server that takes both schemes names both.
   return {
