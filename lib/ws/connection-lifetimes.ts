@@ -100,7 +100,7 @@ export class ConnectionLifetimes {
       onExpired(expiry);
     };
     const armExpiry = (expMs: number): void => {
-      const delay = expMs - Date.now();
+      const delay = expMs - this.settings.clock();
       timer = delay > MAX_TIMER_MS ? setTimeout(() => armExpiry(expMs), MAX_TIMER_MS) : setTimeout(expire, Math.max(0, delay));
       timer.unref();
     };

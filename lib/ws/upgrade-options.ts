@@ -90,6 +90,11 @@ export interface UpgradeAuthenticationOptions {
    */
   readonly onExpired?: (expiry: CredentialsExpiry) => void;
   /**
+   * The clock the expiry of a connection is timed by, in milliseconds since the epoch: give the
+   * backend's own `clock` when it has one. Default: `Date.now`.
+   */
+  readonly clock?: () => number;
+  /**
    * How long the backends may take to answer an upgrade, in milliseconds; an upgrade still
    * unanswered then is refused with 503 and its socket destroyed. Default: `10000`.
    */
@@ -104,7 +109,7 @@ export interface UpgradeAuthenticationOptions {
 /** The option names of {@link UpgradeAuthenticationOptions}. */
 export const UPGRADE_OPTION_NAMES: readonly string[] = [
   'authenticated', 'scopes', 'trustedOrigins', 'expectedOrigin', 'subprotocolToken', 'queryToken', 'store', 'onExpired',
-  'authenticationTimeoutMs', 'onError',
+  'clock', 'authenticationTimeoutMs', 'onError',
 ];
 
 /** The options, read and checked once. */
@@ -117,6 +122,7 @@ export interface UpgradeSettings {
   readonly queryToken: boolean;
   readonly store: Store | undefined;
   readonly onExpired: ((expiry: CredentialsExpiry) => void) | undefined;
+  readonly clock: () => number;
   readonly authenticationTimeoutMs: number;
   readonly onError: ((err: Error, req: IncomingMessage) => void) | undefined;
 }
@@ -143,7 +149,7 @@ export function readUpgradeOptions(owner: string, options: UpgradeAuthentication
   }
   rejectUnknownOptions(owner, options, UPGRADE_OPTION_NAMES);
   for (const name of ['authenticated', 'subprotocolToken', 'queryToken'] as const) checkBoolean(owner, name, options[name]);
-  for (const name of ['onExpired', 'onError'] as const) checkFunction(owner, name, options[name]);
+  for (const name of ['onExpired', 'onError', 'clock'] as const) checkFunction(owner, name, options[name]);
   const { scopes = [] } = options;
   if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string' && SCOPE_TOKEN.test(scope))) {
     throw new TypeError(`${owner}: "scopes" must be an array of scope names, e.g. ['chat'].`);
@@ -164,6 +170,7 @@ export function readUpgradeOptions(owner: string, options: UpgradeAuthentication
     queryToken: options.queryToken ?? false,
     store: options.store,
     onExpired: options.onExpired,
+    clock: options.clock ?? Date.now,
     authenticationTimeoutMs: options.authenticationTimeoutMs ?? 10_000,
     onError: options.onError,
   });
