@@ -35,14 +35,16 @@ export interface WsTestServerOptions {
   readonly options?: UpgradeAuthenticationOptions;
   /** `handleProtocols` of the WebSocket server. Default: ws's own (the first offered). */
   readonly handleProtocols?: (protocols: Set<string>, req: IncomingMessage) => string | false;
+  /** Options of the HTTP server (its timeouts). Default: Node's. */
+  readonly serverOptions?: http.ServerOptions;
 }
 
 /** Starts an Express app (with the middleware, for HTTP) and a `noServer` WebSocket server on `/ws`. */
-export async function startWsServer({ expressFactory, backend, options, handleProtocols }: WsTestServerOptions): Promise<WsTestServer> {
+export async function startWsServer({ expressFactory, backend, options, handleProtocols, serverOptions = {} }: WsTestServerOptions): Promise<WsTestServer> {
   const app = expressFactory();
   app.use(authenticationMiddleware(backend as AuthenticationBackend<express.Request>));
   app.get('/', (_req, res) => res.type('html').send('<!doctype html><title>ws test</title>'));
-  const server = http.createServer(app);
+  const server = http.createServer(serverOptions, app);
   const wss = new WebSocketServer({ noServer: true, ...(handleProtocols === undefined ? {} : { handleProtocols }) });
   const upgrades = authenticateUpgrades(wss, backend, options);
   server.on('upgrade', (req, socket, head) => {
