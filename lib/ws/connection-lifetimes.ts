@@ -18,12 +18,22 @@ export type CredentialsEndReason = 'expired' | 'revoked';
 /**
  * The WebSocket close code of a connection whose credentials ended: 1008 "policy violation"
  * (RFC 6455 §7.4.1), the code for a message or state the server's policy does not allow.
+ *
+ * @example
+ * ```ts
+ * socket.on('close', (code) => { if (code === CREDENTIALS_ENDED_CLOSE_CODE) signInAgain(); });
+ * ```
  */
 export const CREDENTIALS_ENDED_CLOSE_CODE = 1008;
 
 /**
  * The close reason sent with {@link CREDENTIALS_ENDED_CLOSE_CODE}, per reason: constant
  * sentences, well under the 123 bytes a close frame can carry, never the token.
+ *
+ * @example
+ * ```ts
+ * if (reason.toString() === CREDENTIALS_ENDED_REASONS.expired) refreshToken();
+ * ```
  */
 export const CREDENTIALS_ENDED_REASONS: Readonly<Record<CredentialsEndReason, string>> = Object.freeze({
   expired: 'The access token has expired.',
@@ -96,7 +106,7 @@ export class ConnectionLifetimes {
         finish('expired');
         return;
       }
-      const expiry: CredentialsExpiry = { auth: current as ConnectionAuth, close: () => finish('expired'), renew };
+      const expiry: CredentialsExpiry = { connection, auth: current as ConnectionAuth, close: () => finish('expired'), renew };
       onExpired(expiry);
     };
     const armExpiry = (expMs: number): void => {

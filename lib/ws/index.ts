@@ -6,6 +6,7 @@
  *
  * @module express-jwt-auth/ws
  */
+export type { ProblemDetails } from '../problem-details';
 export { type ConnectionAuth, connectionAuth } from './connection-auth';
 export { CREDENTIALS_ENDED_CLOSE_CODE, CREDENTIALS_ENDED_REASONS, type CredentialsEndReason } from './connection-lifetimes';
 export { TOKEN_PARAMETER, TOKEN_SUBPROTOCOL } from './presented-token';
@@ -17,4 +18,4 @@ export {
   socketIoAuthentication,
 } from './socket-io';
 export type { CredentialsExpiry, UpgradeAuthenticationOptions } from './upgrade-options';
-export { authenticateUpgrades, type WebSocketUpgrades } from './ws-upgrades';
+export { authenticateUpgrades, type NoServerWebSocketServer, type UpgradedSocket, type WebSocketUpgrades } from './ws-upgrades';

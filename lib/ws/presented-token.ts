@@ -2,9 +2,25 @@ import type { IncomingMessage } from 'node:http';
 import type { Challenge } from '../core/challenge';
 import { InvalidRequestError } from '../errors';
 
-/** The subprotocol a browser offers just before its token: `new WebSocket(url, ['access_token', token])`. */
+/**
+ * The subprotocol a browser offers just before its token; the server selects it (or another
+ * offered subprotocol), never the token.
+ *
+ * @example
+ * ```ts
+ * const socket = new WebSocket('wss://app.example.com/ws', [TOKEN_SUBPROTOCOL, token]);
+ * ```
+ */
 export const TOKEN_SUBPROTOCOL = 'access_token';
-/** The query parameter a token may come in, when `queryToken` is enabled. */
+
+/**
+ * The query parameter a token may come in, when `queryToken` is enabled (URLs get logged).
+ *
+ * @example
+ * ```ts
+ * const socket = new WebSocket(`wss://app.example.com/ws?${TOKEN_PARAMETER}=${encodeURIComponent(token)}`);
+ * ```
+ */
 export const TOKEN_PARAMETER = 'access_token';
 
 /** Where a token that did not come in a header is presented to the backends. */

@@ -11,6 +11,11 @@ const OWNER = 'socketIoAuthentication';
 /**
  * The event a Socket.IO socket receives just before the server disconnects it because its
  * credentials ended, with a {@link CredentialsEndedEvent}.
+ *
+ * @example
+ * ```ts
+ * socket.on(CREDENTIALS_ENDED_EVENT, (event: CredentialsEndedEvent) => console.log(event.detail));
+ * ```
  */
 export const CREDENTIALS_ENDED_EVENT = 'credentials_ended';
 

@@ -13,6 +13,7 @@ import type { ConnectionAuth } from './connection-auth';
  * @example
  * ```ts
  * const onExpired = (expiry: CredentialsExpiry) => {
+ *   const socket = expiry.connection as WebSocket;
  *   socket.send(JSON.stringify({ type: 'reauthenticate' }));
  *   const timer = setTimeout(() => expiry.close(), 10_000);
  *   socket.once('message', (data) => { clearTimeout(timer); expiry.renew(String(data)).catch(() => expiry.close()); });
@@ -20,6 +21,8 @@ import type { ConnectionAuth } from './connection-auth';
  * ```
  */
 export interface CredentialsExpiry {
+  /** The connection: the `ws` WebSocket, or the Socket.IO socket. */
+  readonly connection: object;
   /** The connection's identity and credentials as they were when the token expired. */
   readonly auth: ConnectionAuth;
   /** Closes the connection as the default does: code 1008, reason "The access token has expired." */
@@ -106,7 +109,7 @@ export interface UpgradeAuthenticationOptions {
   readonly onError?: (err: Error, req: IncomingMessage) => void;
 }
 
-/** The option names of {@link UpgradeAuthenticationOptions}. */
+/** The option names of {@link UpgradeAuthenticationOptions}, for `rejectUnknownOptions`. */
 export const UPGRADE_OPTION_NAMES: readonly string[] = [
   'authenticated', 'scopes', 'trustedOrigins', 'expectedOrigin', 'subprotocolToken', 'queryToken', 'store', 'onExpired',
   'clock', 'authenticationTimeoutMs', 'onError',

@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { WebSocket, WebSocketServer } from 'ws';
 import type { AuthenticationBackend } from '../backend';
 import { asError } from '../core/as-error';
 import { ConnectionLifetimes, CREDENTIALS_ENDED_CLOSE_CODE, CREDENTIALS_ENDED_REASONS } from './connection-lifetimes';
@@ -10,6 +9,38 @@ import { createUpgradeAuthenticator, type UpgradeOutcome } from './upgrade-authe
 import { readUpgradeOptions, type UpgradeAuthenticationOptions } from './upgrade-options';
 
 const OWNER = 'authenticateUpgrades';
+
+// RFC 6455 readyState values, as `ws` and browsers number them.
+const CONNECTING = 0;
+const OPEN = 1;
+
+/**
+ * The part of a `ws` WebSocket this package uses. Declared here, not imported from `ws`: an
+ * ES module application and this CommonJS package would otherwise see two different `ws` types.
+ *
+ * @example
+ * ```ts
+ * const socket: UpgradedSocket = new WebSocket('ws://127.0.0.1:3000/ws');
+ * ```
+ */
+export interface UpgradedSocket {
+  readonly readyState: number;
+  close(code?: number, reason?: string): void;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * The part of a `ws` `WebSocketServer` (in `noServer` mode) this package uses.
+ *
+ * @example
+ * ```ts
+ * const wss: NoServerWebSocketServer<WebSocket> = new WebSocketServer({ noServer: true });
+ * ```
+ */
+export interface NoServerWebSocketServer<TSocket extends UpgradedSocket> {
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, callback: (client: TSocket, req: IncomingMessage) => void): void;
+  emit(event: 'connection', socket: TSocket, req: IncomingMessage): boolean;
+}
 
 /**
  * What {@link authenticateUpgrades} returns: the `upgrade` listener to give the HTTP server, and
@@ -65,12 +96,12 @@ function refuseUnexpected(socket: Duplex, status: number): void {
  * });
  * ```
  */
-export function authenticateUpgrades(
-  wss: WebSocketServer,
+export function authenticateUpgrades<TSocket extends UpgradedSocket>(
+  wss: NoServerWebSocketServer<TSocket>,
   backend: AuthenticationBackend | readonly AuthenticationBackend[],
   options: UpgradeAuthenticationOptions = {},
 ): WebSocketUpgrades {
-  if (typeof (wss as Partial<WebSocketServer> | null)?.handleUpgrade !== 'function') {
+  if (typeof (wss as Partial<NoServerWebSocketServer<TSocket>> | null)?.handleUpgrade !== 'function') {
     throw new TypeError(`${OWNER}: the first argument must be a ws WebSocketServer, e.g. new WebSocketServer({ noServer: true }).`);
   }
   const settings = readUpgradeOptions(OWNER, options);
@@ -79,9 +110,9 @@ export function authenticateUpgrades(
 
   function accept(outcome: Extract<UpgradeOutcome, { kind: 'anonymous' | 'authenticated' }>, req: IncomingMessage, socket: Duplex, head: Buffer): void {
     stripSubprotocolToken(req);
-    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+    wss.handleUpgrade(req, socket, head, (ws) => {
       const stop = lifetimes.track(ws, req, outcome.auth, (reason) => {
-        if (ws.readyState === ws.CONNECTING || ws.readyState === ws.OPEN) ws.close(CREDENTIALS_ENDED_CLOSE_CODE, CREDENTIALS_ENDED_REASONS[reason]);
+        if (ws.readyState === CONNECTING || ws.readyState === OPEN) ws.close(CREDENTIALS_ENDED_CLOSE_CODE, CREDENTIALS_ENDED_REASONS[reason]);
       });
       ws.once('close', stop);
       wss.emit('connection', ws, req);
