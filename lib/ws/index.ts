@@ -16,6 +16,7 @@ export {
   type SocketIoAuthentication,
   type SocketIoAuthenticationError,
   socketIoAuthentication,
+  type SocketIoSocket,
 } from './socket-io';
 export type { CredentialsExpiry, UpgradeAuthenticationOptions } from './upgrade-options';
 export { authenticateUpgrades, type NoServerWebSocketServer, type UpgradedSocket, type WebSocketUpgrades } from './ws-upgrades';

@@ -1,4 +1,4 @@
-import type { Socket } from 'socket.io';
+import type { IncomingMessage } from 'node:http';
 import type { AuthenticationBackend } from '../backend';
 import { asError } from '../core/as-error';
 import type { ProblemDetails } from '../problem-details';
@@ -7,6 +7,25 @@ import { createUpgradeAuthenticator } from './upgrade-authenticator';
 import { readUpgradeOptions, type UpgradeAuthenticationOptions } from './upgrade-options';
 
 const OWNER = 'socketIoAuthentication';
+
+/**
+ * The part of a Socket.IO server-side socket this package uses. Declared here, not imported from
+ * `socket.io`: an application that uses only `ws` compiles without `socket.io` installed.
+ *
+ * @example
+ * ```ts
+ * io.on('connection', (socket) => { const used: SocketIoSocket = socket; });
+ * ```
+ */
+export interface SocketIoSocket {
+  /** The request of the handshake (its first HTTP request, or its WebSocket upgrade). */
+  readonly request: IncomingMessage;
+  /** The handshake; its `auth` is what the client passed as `io(url, { auth })`. */
+  readonly handshake: { readonly auth: Readonly<Record<string, unknown>> };
+  emit(event: string, ...args: unknown[]): unknown;
+  disconnect(close?: boolean): unknown;
+  once(event: 'disconnect', listener: () => void): unknown;
+}
 
 /**
  * The event a Socket.IO socket receives just before the server disconnects it because its
@@ -59,7 +78,7 @@ export interface SocketIoAuthenticationError extends Error {
  */
 export interface SocketIoAuthentication {
   /** The Socket.IO middleware (`io.use(...)`, or `io.of('/chat').use(...)`). */
-  readonly middleware: (socket: Socket, next: (err?: Error) => void) => void;
+  readonly middleware: (socket: SocketIoSocket, next: (err?: Error) => void) => void;
   /** Resolves once the revocation feed of `store` is subscribed to (at once without a `store`). */
   ready(): Promise<void>;
   /** Unsubscribes from the revocation feed; open connections stay open. */
@@ -97,7 +116,7 @@ export function socketIoAuthentication(
   const authenticator = createUpgradeAuthenticator(OWNER, backend, settings);
   const lifetimes = new ConnectionLifetimes(authenticator, settings);
 
-  function middleware(socket: Socket, next: (err?: Error) => void): void {
+  function middleware(socket: SocketIoSocket, next: (err?: Error) => void): void {
     const req = socket.request;
     const { token } = (socket.handshake.auth ?? {}) as { readonly token?: unknown };
     if (token !== undefined && typeof token !== 'string') {
