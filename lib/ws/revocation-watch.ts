@@ -105,7 +105,7 @@ export class RevocationWatch {
     };
   }
 
-  /** Resolves once subscribed to the change feed (or once closed). */
+  /** Resolves once the first subscription to the change feed has been made or has failed (a failure is retried). */
   async ready(): Promise<void> {
     await this.subscribed;
   }
