@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import express from 'express';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { createDemoApp, demoUpgrades } from '../../demo-app/app';
-import { launchBrowser } from '../helpers/browser';
+import { CROSS_SITE_HOST, launchBrowser } from '../helpers/browser';
 import { CHROMIUM, describeWithTool } from '../helpers/system-tool';
 import { SECRET } from '../helpers/tokens';
 
@@ -16,9 +16,10 @@ interface Answer {
   readonly statusLine: string;
 }
 
+/** Listens on 127.0.0.1; `origin` names it as `host`, which Chromium resolves to 127.0.0.1 too. */
 async function listen(listener: express.Express, host: string): Promise<{ server: Server; origin: string }> {
   const server = createServer(listener);
-  server.listen(0, host);
+  server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return { server, origin: `http://${host}:${(server.address() as AddressInfo).port}` };
 }
@@ -64,7 +65,7 @@ describeWithTool(CHROMIUM, 'the demo\'s WebSocket in headless Chromium', () => {
   let context: BrowserContext;
   let demo: { server: Server; origin: string };
   // Another port of 127.0.0.1 is the same site (the cookie goes along) but another origin;
-  // 127.0.0.2 is another site altogether.
+  // cross-site.test (served on 127.0.0.1) is another site altogether.
   let sameSiteOtherOrigin: { server: Server; origin: string };
   let crossSite: { server: Server; origin: string };
   const answers: Answer[] = [];
@@ -75,7 +76,7 @@ describeWithTool(CHROMIUM, 'the demo\'s WebSocket in headless Chromium', () => {
     recordAnswers(demo.server, answers);
     demo.server.on('upgrade', demoUpgrades(app).upgrade);
     sameSiteOtherOrigin = await listen(probeApp(demo.origin), '127.0.0.1');
-    crossSite = await listen(probeApp(demo.origin), '127.0.0.2');
+    crossSite = await listen(probeApp(demo.origin), CROSS_SITE_HOST);
     browser = await launchBrowser();
     context = await browser.newContext();
     const page = await context.newPage();
