@@ -41,9 +41,22 @@ export type { RevokeOptions } from './jwt/revocation';
 export type { RevocationOptions } from './jwt/revocation-options';
 export type { Algorithm } from './keys/algorithms';
 export type { KeyInput, SigningKeyInput } from './keys/key-objects';
+export type { ConfigurationFaultMessage, KeySetMessage } from './keys/key-set-events';
 export { type KeySetFetchErrorDetails, KeySetFetchError, type KeySetFetchFailure } from './keys/key-set-fetch-error';
 export type { RemoteKeySetOptions } from './keys/remote-key-set';
 export type { JsonWebKeySet, KeyMap } from './keys/static-key-set';
+export { type ChannelName, CHANNELS } from './observability/channels';
+export type { AuthLogger } from './observability/logger';
+export type {
+  AuthenticateMessage,
+  AuthenticationOutcome,
+  GuardRefusalMessage,
+  RefreshReuseMessage,
+  RevocationMessage,
+  ThrottleMessage,
+  TokenCacheMessage,
+} from './observability/messages';
+export { publishRefreshReuse } from './observability/refresh-reuse';
 export { memoryStore, type MemoryStoreOptions } from './store/memory-store';
 export type { FeedListener, Store, Subscription } from './store/store';
 export { type BaseUser, SimpleUser, UnauthenticatedUser } from './user';

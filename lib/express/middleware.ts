@@ -15,6 +15,7 @@ import { tagMiddleware } from './middleware-metadata';
 import { type AuthenticationErrorHandler, renderAuthenticationError } from './render-error';
 import type { AuthContext } from './request-context';
 import { enterRequest, overrideContext } from './request-state';
+import { type ChainObservation, observeAuthentication, observedChain, publishAuthentication, refusalReason } from './authentication-events';
 
 const OWNER = 'authenticationMiddleware';
 
@@ -145,9 +146,10 @@ export function authenticationMiddleware(
   }
 
   // Defined once per middleware, not per request: the hot path allocates no closures.
-  function accept(result: ChainOutcome, req: Request, next: NextFunction): void {
+  function accept(result: ChainOutcome, req: Request, next: NextFunction, observation?: ChainObservation): void {
     if (result === null || result === undefined) {
       setAnonymous(req);
+      if (observation !== undefined) publishAuthentication(observation, backends, 'anonymous', 'no_credentials');
       return next();
     }
     if (!isAuthResult(result)) {
@@ -156,34 +158,38 @@ export function authenticationMiddleware(
     // An earlier middleware's user (a passport session) is kept: the request was already identified.
     if (isAbsent(req.user) || req.user === anonymousUser) req.user = result.user as Express.User;
     req.auth = result.credentials;
+    if (observation !== undefined) publishAuthentication(observation, backends, 'authenticated', 'valid_credentials', result.credentials);
     next();
   }
-  function reject(err: unknown, req: Request, res: Response, next: NextFunction): void {
+  function reject(err: unknown, req: Request, res: Response, next: NextFunction, observation?: ChainObservation): void {
     setAnonymous(req);
-    if (isInstance(err, AuthenticationError)) context.fail(err as AnyAuthenticationError, req, res, next);
-    else next(asError(err));
+    if (!isInstance(err, AuthenticationError)) return next(asError(err));
+    if (observation !== undefined) publishAuthentication(observation, backends, 'refused', refusalReason(err as AnyAuthenticationError));
+    context.fail(err as AnyAuthenticationError, req, res, next);
   }
 
   return tagMiddleware(function authenticationMiddleware(req: Request, res: Response, next: NextFunction): void {
     enterRequest(req, context);
+    const observation = observeAuthentication();
     if (isExcluded(req)) {
       if (skipsGuards(req)) overrideContext(req, passingContext);
       setAnonymous(req);
+      if (observation !== undefined) publishAuthentication(observation, backends, 'anonymous', 'excluded');
       return next();
     }
 
     let outcome: ChainOutcome | Promise<ChainOutcome>;
     try {
-      outcome = authenticateChain(backends, req);
+      outcome = observation === undefined ? authenticateChain(backends, req) : observedChain(backends, req, observation);
     } catch (err) {
-      reject(err, req, res, next);
+      reject(err, req, res, next, observation);
       return;
     }
     // Sync backends (the JWT backend) answer without a promise, and without a microtask.
     if (isThenable<ChainOutcome>(outcome)) {
-      outcome.then((result) => accept(result, req, next), (err: unknown) => reject(err, req, res, next));
+      outcome.then((result) => accept(result, req, next, observation), (err: unknown) => reject(err, req, res, next, observation));
     } else {
-      accept(outcome, req, next);
+      accept(outcome, req, next, observation);
     }
   }, { backends, isExcluded });
 }

@@ -9,6 +9,7 @@ import type { JsonWebKeySet, KeyMap } from '../keys/static-key-set';
 import type { KeyInput, SigningKeyInput } from '../keys/key-objects';
 import type { Store } from '../store/store';
 import type { RevocationOptions } from './revocation-options';
+import type { AuthLogger } from '../observability/logger';
 
 /**
  * Options of {@link JWTAuthenticationBackend}. Read once, validated, and copied at construction;
@@ -181,6 +182,12 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
   readonly store?: Store;
   /** How the local copy of the revocations is kept and what happens when the store is away. Default: see {@link RevocationOptions}. */
   readonly revocation?: RevocationOptions;
+  /**
+   * Where what an operator must see is logged, once per cause at warning level: a remote key
+   * set's configuration fault (the issuer expected and the one found, a refused URL, no usable
+   * key). Never part of a response. `false` silences it. Default: `console` (`console.warn`).
+   */
+  readonly logger?: AuthLogger | false;
 }
 
 /** The option names {@link JWTAuthenticationBackendOptions} knows. */
@@ -190,4 +197,5 @@ export const JWT_BACKEND_OPTION_NAMES: readonly string[] = Object.freeze([
   'retrieveUser', 'isRevoked', 'signingKey', 'expiresIn', 'jwksUri', 'keySetFetch', 'allowWeakKeys',
   'signingKeyId', 'type', 'maxTokenLength', 'cacheSize', 'cacheMaxAge', 'cookie',
   'store', 'revocation',
+  'logger',
 ]);

@@ -5,6 +5,7 @@ import type { TokenPayload } from '../credentials';
 import { InvalidTokenError } from '../errors';
 import type { KeyResolver } from '../keys/key-resolver';
 import type { Algorithm } from '../keys/algorithms';
+import { publishCacheResult } from '../observability/cache-events';
 import { checkClaims, type ClaimExpectations } from './claims';
 import { decodeJwt, type DecodedJwt } from './decode';
 import { deepFreeze } from './deep-freeze';
@@ -94,12 +95,18 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
   // least-recently-used bound evicts it once it is no longer sent. After `cacheMaxAge` the
   // token is verified afresh.
   function fromCache(token: string, now: number): TokenPayload | undefined {
-    const hit = cache?.get(token);
-    if (hit === undefined) return undefined;
-    if (now - hit.verifiedAt >= settings.cacheMaxAge || !keys.trusts(hit.key)) {
-      cache?.delete(token);
+    if (cache === undefined) return undefined;
+    const hit = cache.get(token);
+    if (hit === undefined) {
+      publishCacheResult('miss');
       return undefined;
     }
+    if (now - hit.verifiedAt >= settings.cacheMaxAge || !keys.trusts(hit.key)) {
+      cache.delete(token);
+      publishCacheResult('miss');
+      return undefined;
+    }
+    publishCacheResult('hit');
     checkTimes(hit.payload, now, settings, challenge);
     return hit.payload;
   }
@@ -115,7 +122,10 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
     const now = clockSeconds(clock);
     const cached = fromCache(token, now);
     if (cached !== undefined) return cached;
-    if (rejectedBefore(token, now)) throw new InvalidTokenError('bad_signature', { challenge });
+    if (rejectedBefore(token, now)) {
+      publishCacheResult('rejected_hit');
+      throw new InvalidTokenError('bad_signature', { challenge });
+    }
     const decoded = decodeJwt(token, challenge);
     const { alg } = decoded.header;
     if (typeof alg !== 'string' || !allowed.includes(alg)) throw new InvalidTokenError('algorithm_not_allowed', { challenge });
