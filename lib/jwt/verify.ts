@@ -95,15 +95,10 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
   // least-recently-used bound evicts it once it is no longer sent. After `cacheMaxAge` the
   // token is verified afresh.
   function fromCache(token: string, now: number): TokenPayload | undefined {
-    if (cache === undefined) return undefined;
-    const hit = cache.get(token);
-    if (hit === undefined) {
-      publishCacheResult('miss');
-      return undefined;
-    }
+    const hit = cache?.get(token);
+    if (hit === undefined) return undefined;
     if (now - hit.verifiedAt >= settings.cacheMaxAge || !keys.trusts(hit.key)) {
-      cache.delete(token);
-      publishCacheResult('miss');
+      cache?.delete(token);
       return undefined;
     }
     publishCacheResult('hit');
@@ -126,6 +121,7 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
       publishCacheResult('rejected_hit');
       throw new InvalidTokenError('bad_signature', { challenge });
     }
+    if (cache !== undefined) publishCacheResult('miss');
     const decoded = decodeJwt(token, challenge);
     const { alg } = decoded.header;
     if (typeof alg !== 'string' || !allowed.includes(alg)) throw new InvalidTokenError('algorithm_not_allowed', { challenge });
