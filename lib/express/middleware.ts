@@ -15,6 +15,8 @@ import { tagMiddleware } from './middleware-metadata';
 import { type AuthenticationErrorHandler, renderAuthenticationError } from './render-error';
 import type { AuthContext } from './request-context';
 import { enterRequest, overrideContext } from './request-state';
+import { countRefusal, readThrottle, refuseBlocked } from './refusal-throttle';
+import type { FailureThrottle } from '../throttle/failure-throttle';
 import { type ChainObservation, observeAuthentication, observedChain, publishAuthentication, refusalReason } from './authentication-events';
 
 const OWNER = 'authenticationMiddleware';
@@ -59,6 +61,14 @@ export interface AuthenticationMiddlewareOptions {
    * requests for signed-in users. Never use it beside passport.
    */
   readonly anonymousUser?: BaseUser;
+  /**
+   * Counts refused credentials (400 `invalid_request`, 401 `invalid_token`) per client IP
+   * (`req.ip`, which follows `trust proxy`) in the throttle's store. Past its `maxFailures` in a
+   * window, the refusal is answered 429 with `Retry-After`, and so is every further request of
+   * that client to this process (excluded paths aside) until the window ends, before any backend
+   * runs. Fails open when the store is down. Default: none (no counting).
+   */
+  readonly throttle?: FailureThrottle;
 }
 
 /** No user yet: passport writes `null` when it signs a user out. */
@@ -117,7 +127,8 @@ export function authenticationMiddleware(
 ): RequestHandler {
   const backends = readBackends(backend);
   if (typeof options !== 'object' || options === null) throw new TypeError(`${OWNER}: "options" must be an object.`);
-  rejectUnknownOptions(OWNER, options, ['onError', 'exclude', 'excludeMethods', 'anonymousUser']);
+  rejectUnknownOptions(OWNER, options, ['onError', 'exclude', 'excludeMethods', 'anonymousUser', 'throttle']);
+  const throttle = readThrottle(OWNER, options.throttle);
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new TypeError(`${OWNER}: "onError" must be a function (err, req, res, next).`);
   }
@@ -165,7 +176,8 @@ export function authenticationMiddleware(
     setAnonymous(req);
     if (!isInstance(err, AuthenticationError)) return next(asError(err));
     if (observation !== undefined) publishAuthentication(observation, backends, 'refused', refusalReason(err as AnyAuthenticationError));
-    context.fail(err as AnyAuthenticationError, req, res, next);
+    if (throttle !== undefined) countRefusal(throttle, err as AnyAuthenticationError, req, res, next, context);
+    else context.fail(err as AnyAuthenticationError, req, res, next);
   }
 
   return tagMiddleware(function authenticationMiddleware(req: Request, res: Response, next: NextFunction): void {
@@ -177,6 +189,7 @@ export function authenticationMiddleware(
       if (observation !== undefined) publishAuthentication(observation, backends, 'anonymous', 'excluded');
       return next();
     }
+    if (throttle !== undefined && refuseBlocked(throttle, req, res)) return;
 
     let outcome: ChainOutcome | Promise<ChainOutcome>;
     try {
