@@ -30,6 +30,12 @@ export interface FailureThrottleOptions {
   readonly maxFailuresPerUsername?: number;
   /** The length of a window, in milliseconds; windows are aligned on the clock, so every instance counts in the same one. Default: `900000` (15 minutes). */
   readonly windowMs?: number;
+  /**
+   * The longest wait for the store, in milliseconds: a store that does not answer in time (a
+   * Redis client queueing commands while disconnected) counts as down, and the request goes on
+   * as without a throttle. Default: `1000`.
+   */
+  readonly timeoutMs?: number;
   /** The prefix of the store keys (a hash of the IP or username follows). Default: `'throttle:'`. */
   readonly keyPrefix?: string;
   /** The clock windows are measured on, in milliseconds since the epoch. Default: `Date.now`. */
@@ -37,4 +43,4 @@ export interface FailureThrottleOptions {
 }
 
 /** The option names {@link FailureThrottleOptions} knows. */
-export const FAILURE_THROTTLE_OPTION_NAMES: readonly string[] = Object.freeze(['store', 'maxFailures', 'maxFailuresPerUsername', 'windowMs', 'keyPrefix', 'clock']);
+export const FAILURE_THROTTLE_OPTION_NAMES: readonly string[] = Object.freeze(['store', 'maxFailures', 'maxFailuresPerUsername', 'windowMs', 'timeoutMs', 'keyPrefix', 'clock']);

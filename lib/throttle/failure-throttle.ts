@@ -30,6 +30,16 @@ export function clientAddress(req: IncomingMessage): string {
   return typeof ip === 'string' && ip !== '' ? ip : (req.socket?.remoteAddress ?? 'unknown');
 }
 
+/** `operation`, or a rejection once `timeoutMs` has passed without an answer. */
+function within<T>(operation: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error('The store did not answer in time.')), timeoutMs);
+    timer.unref();
+  });
+  return Promise.race([operation, deadline]).finally(() => clearTimeout(timer));
+}
+
 function publish(build: () => ThrottleMessage): void {
   if (throttleChannel.hasSubscribers) throttleChannel.publish(build());
 }
@@ -52,6 +62,7 @@ export class FailureThrottle {
   private readonly maxFailures: number;
   private readonly maxFailuresPerUsername: number;
   private readonly windowMs: number;
+  private readonly timeoutMs: number;
   private readonly keyPrefix: string;
   private readonly clock: () => number;
   /** Store keys known to be past their limit, with when their window ends (milliseconds). */
@@ -60,9 +71,9 @@ export class FailureThrottle {
   constructor(options: FailureThrottleOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError(`${OWNER}: pass an options object, e.g. { store: memoryStore() }.`);
     rejectUnknownOptions(OWNER, options, FAILURE_THROTTLE_OPTION_NAMES);
-    const { store, maxFailures = 20, maxFailuresPerUsername = 5, windowMs = 900_000, keyPrefix = 'throttle:', clock = Date.now } = options;
+    const { store, maxFailures = 20, maxFailuresPerUsername = 5, windowMs = 900_000, timeoutMs = 1000, keyPrefix = 'throttle:', clock = Date.now } = options;
     if (!isStore(store)) throw new TypeError(`${OWNER}: "store" is required: memoryStore(), or redisStore({ client }) from express-jwt-auth/redis to share the counts.`);
-    for (const [name, value] of [['maxFailures', maxFailures], ['maxFailuresPerUsername', maxFailuresPerUsername], ['windowMs', windowMs]] as const) {
+    for (const [name, value] of [['maxFailures', maxFailures], ['maxFailuresPerUsername', maxFailuresPerUsername], ['windowMs', windowMs], ['timeoutMs', timeoutMs]] as const) {
       checkNumber(OWNER, name, value, 1);
       if (!Number.isSafeInteger(value)) throw new TypeError(`${OWNER}: "${name}" must be a whole number, at least 1.`);
     }
@@ -72,6 +83,7 @@ export class FailureThrottle {
     this.maxFailures = maxFailures;
     this.maxFailuresPerUsername = maxFailuresPerUsername;
     this.windowMs = windowMs;
+    this.timeoutMs = timeoutMs;
     this.keyPrefix = keyPrefix;
     this.clock = clock;
   }
@@ -103,7 +115,7 @@ export class FailureThrottle {
       const key = this.keyOf(subject, now);
       let count: number;
       try {
-        count = Number(await this.store.get(key) ?? 0);
+        count = Number(await within(this.store.get(key), this.timeoutMs) ?? 0);
       } catch {
         publish(() => ({ event: 'store_unavailable', scope: subject.scope, where }));
         continue;
@@ -124,7 +136,7 @@ export class FailureThrottle {
       const key = this.keyOf(subject, now);
       let count: number;
       try {
-        count = await this.store.increment(key, Math.max(1, this.windowEnd(now) - now));
+        count = await within(this.store.increment(key, Math.max(1, this.windowEnd(now) - now)), this.timeoutMs);
       } catch {
         publish(() => ({ event: 'store_unavailable', scope: subject.scope, where }));
         continue;
