@@ -61,7 +61,7 @@ describe.each(EXPRESS_VERSIONS)('authenticationMetrics with the OpenTelemetry SD
     await request(app).get('/probe').set('Authorization', `Bearer ${signToken(claims({ exp: NOW - 1 }))}`);
     const counted = (await points(METRIC_NAMES.authenticationOutcomes)).map((point) => [point.attributes['express_jwt_auth.outcome'], point.attributes['express_jwt_auth.reason'], point.attributes['express_jwt_auth.backend'], point.value]);
     expect(counted.sort()).toEqual([
-      ['anonymous', 'no_credentials', 'JWTAuthenticationBackend', 1],
+      ['anonymous', 'no_credentials', 'none', 1],
       ['authenticated', 'valid_credentials', 'JWTAuthenticationBackend', 2],
       ['refused', 'expired', 'JWTAuthenticationBackend', 1],
     ]);

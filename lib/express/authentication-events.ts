@@ -95,7 +95,8 @@ export function publishAuthentication(
   credentials?: AuthCredentials,
 ): void {
   const durationSec = (performance.now() - observation.startedMs) / 1000;
-  const backend = backendName(observation.index < 0 ? undefined : backends[observation.index]);
+  // Anonymous: no backend found credentials, so none is named (not the last one asked).
+  const backend = backendName(observation.index < 0 || outcome === 'anonymous' ? undefined : backends[observation.index]);
   let message: AuthenticateMessage = { outcome, reason, backend, durationSec };
   if (credentials !== undefined) {
     // Only what a verified token says: its algorithm (one of ours) and its issuer, which the

@@ -27,8 +27,8 @@ export interface AuthenticateMessage {
    */
   readonly reason: string;
   /**
-   * The class name of the backend that answered (`JWTAuthenticationBackend`); with several
-   * backends, the one that found credentials or refused them; `undefined` when none was asked.
+   * The class name of the backend that found the credentials or refused them
+   * (`JWTAuthenticationBackend`); `undefined` for `anonymous` (no backend found any).
    */
   readonly backend: string | undefined;
   /** The verified token's `alg` header, for `authenticated` JWTs only. */

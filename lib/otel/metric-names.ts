@@ -2,7 +2,7 @@
  * The names of the OpenTelemetry instruments {@link authenticationMetrics} creates, in the style
  * of the semantic conventions (`aspnetcore.authentication.authenticate.duration` is ASP.NET
  * Core's): dotted, lower case, durations in seconds. A Prometheus exporter writes the dots as
- * underscores and adds the unit (`express_jwt_auth_authentication_duration_seconds`).
+ * underscores (`express_jwt_auth_authentication_duration_bucket`, `..._outcomes_total`).
  *
  * @example
  * ```ts
