@@ -59,7 +59,7 @@ export type {
 export { publishRefreshReuse } from './observability/refresh-reuse';
 export { memoryStore, type MemoryStoreOptions } from './store/memory-store';
 export type { FeedListener, Store, Subscription } from './store/store';
-export { FailureThrottle, failureThrottle } from './throttle/failure-throttle';
+export { FailureThrottle, failureThrottle, type ThrottleSubject } from './throttle/failure-throttle';
 export type { FailureThrottleOptions } from './throttle/failure-throttle-options';
 export { ThrottledError } from './throttle/throttled-error';
 export { type BaseUser, SimpleUser, UnauthenticatedUser } from './user';

@@ -10,7 +10,15 @@ const OWNER = 'failureThrottle';
 /** The most clients remembered as blocked by one process (each until its window ends). */
 const MAX_BLOCKED = 10_000;
 
-/** What a failure is counted against: the client IP, or a username at the token endpoint. */
+/**
+ * What a failure is counted against: the client IP, or a username at the token endpoint. Its
+ * value is hashed before it reaches the store, and never published.
+ *
+ * @example
+ * ```ts
+ * const subject: ThrottleSubject = { scope: 'username', value: 'alice' };
+ * ```
+ */
 export interface ThrottleSubject {
   readonly scope: ThrottleMessage['scope'];
   readonly value: string;
