@@ -39,6 +39,12 @@ describe.each(EXPRESS_VERSIONS)('the token endpoint with a throttle on %s', (_na
     expect((await signIn(app, '198.51.100.77', { grant_type: 'password', username: 'admin', password: 'admin-password' })).status).toBe(200);
   });
 
+  it('counts a username whatever its case or width, so Alice and ａｌｉｃｅ are not fresh attempts at alice', async () => {
+    const { app, probe } = tokenApp(failureThrottle({ store: memoryStore(), maxFailures: 100, maxFailuresPerUsername: 2, windowMs: WINDOW_MS }));
+    for (const username of ['Alice', 'ａｌｉｃｅ']) expectOAuth2Error(await signIn(app, '198.51.100.1', wrong(username)), probe, { status: 400, error: 'invalid_grant' });
+    expectSlowDown(await signIn(app, '198.51.100.1', ALICE), probe, 2);
+  });
+
   it('answers 429 slow_down for an address past maxFailures, whatever username it tries', async () => {
     const { app, probe } = tokenApp(failureThrottle({ store: memoryStore(), maxFailures: 3, maxFailuresPerUsername: 100, windowMs: WINDOW_MS }));
     for (const username of ['u1', 'u2', 'u3']) expect((await signIn(app, '198.51.100.1', wrong(username))).status).toBe(400);

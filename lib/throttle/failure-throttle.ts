@@ -182,8 +182,11 @@ export class FailureThrottle {
 
   // Hashed: a username (or an address) never appears in the store, and a key stays short
   // whatever the client sends.
+  // A username is counted case- and width-insensitively: `Alice` and `ａｌｉｃｅ` must not be fresh
+  // attempts at an account whose lookup ignores case.
   private keyOf(subject: ThrottleSubject, now: number): string {
-    const hash = createHash('sha256').update(subject.value).digest('base64url');
+    const value = subject.scope === 'username' ? subject.value.normalize('NFKC').toLowerCase() : subject.value;
+    const hash = createHash('sha256').update(value).digest('base64url');
     return `${this.keyPrefix}${subject.scope}:${Math.floor(now / this.windowMs)}:${hash}`;
   }
 }
