@@ -12,6 +12,7 @@ import type { RevocationOptions } from './revocation-options';
 import type { DiscoveryDocument } from '../keys/discovery';
 import type { KeyResolutionOptions, KeyResolverFunction } from './issuers/key-resolver-options';
 import type { TrustedIssuer } from './issuers/trusted-issuer';
+import type { AuthLogger } from '../observability/logger';
 
 /**
  * Options of {@link JWTAuthenticationBackend}. Read once, validated, and copied at construction;
@@ -243,6 +244,12 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
    * (`https://mcp.example.com/.well-known/oauth-protected-resource/mcp`); none without `resource`.
    */
   readonly resourceMetadataUrl?: string;
+  /**
+   * Where what an operator must see is logged, once per cause at warning level: a remote key
+   * set's configuration fault (the issuer expected and the one found, a refused URL, no usable
+   * key). Never part of a response. `false` silences it. Default: `console` (`console.warn`).
+   */
+  readonly logger?: AuthLogger | false;
 }
 
 /** The option names {@link JWTAuthenticationBackendOptions} knows. */
@@ -254,4 +261,5 @@ export const JWT_BACKEND_OPTION_NAMES: readonly string[] = Object.freeze([
   'store', 'revocation',
   'issuers', 'discovery', 'keyResolver', 'keyResolution',
   'resource', 'resourceMetadataUrl',
+  'logger',
 ]);
