@@ -2,15 +2,15 @@ import { readFileSync } from 'node:fs';
 import { freemem, getPriority } from 'node:os';
 import { join } from 'node:path';
 import { type BenchAlgorithm, EXPECTED_STATUS, isBaseline, KEY_FILES, OPEN_PATH, PROTECTED_PATH, type VariantId } from './config';
-import { createDriver, type RequestListener } from './in-process-driver';
+import { createDriver, type RequestListener, type SendRequest } from './in-process-driver';
 import { readTokenFile, readVerificationKey } from './tokens';
 import { buildApp, loadParts, variantConfig } from './variants';
 
 /**
  * One variant and algorithm of `bench/in-process.ts`, in a process of its own (as each server of
  * the load benchmark is: one app, so Express's code sees one request prototype):
- * `in-process-worker.js '<InProcessTask as JSON>'`. For each scenario it sends `warmup`
- * requests, then `count` more, and prints one line `result <InProcessResult as JSON>`.
+ * `in-process-worker.js '<InProcessTask as JSON>'`. It sends `warmup` requests of every scenario,
+ * then `count` more of each, and prints one line `result <InProcessResult as JSON>` per scenario.
  *
  * Under callgrind (`task.callgrind`), the measured requests are bracketed by `os.getPriority()`
  * and `os.freemem()`, which call `uv_os_getpriority` and `uv_get_free_memory` and nothing else
@@ -56,15 +56,30 @@ function authorizationOf(task: InProcessTask, scenario: InProcessScenario): Auth
   return (index) => pool[index];
 }
 
-async function measure(task: InProcessTask, send: ReturnType<typeof createDriver>, scenario: InProcessScenario): Promise<InProcessResult> {
-  const path = scenario === 'open' ? OPEN_PATH : PROTECTED_PATH;
-  const authorization = authorizationOf(task, scenario);
+interface Prepared {
+  readonly scenario: InProcessScenario;
+  readonly path: string;
+  readonly authorization: Authorization;
+  readonly expected: number;
+  wrongStatuses: number;
+}
+
+function prepare(task: InProcessTask, scenario: InProcessScenario): Prepared {
   // Bare Express and the floors answer 200 to everything.
   const expected = isBaseline(task.variant) ? 200 : EXPECTED_STATUS[scenario];
-  let wrongStatuses = 0;
+  return { scenario, path: scenario === 'open' ? OPEN_PATH : PROTECTED_PATH, authorization: authorizationOf(task, scenario), expected, wrongStatuses: 0 };
+}
+
+async function warmUp(task: InProcessTask, send: SendRequest, prepared: Prepared): Promise<void> {
+  const { path, authorization, expected } = prepared;
   for (let index = 0; index < task.warmup; index += 1) {
-    if (await send(path, authorization(index)) !== expected) wrongStatuses += 1;
+    if (await send(path, authorization(index)) !== expected) prepared.wrongStatuses += 1;
   }
+}
+
+async function measure(task: InProcessTask, send: SendRequest, prepared: Prepared): Promise<InProcessResult> {
+  const { scenario, path, authorization, expected } = prepared;
+  let wrongStatuses = prepared.wrongStatuses;
   if (task.callgrind) getPriority();
   const cpuBefore = process.cpuUsage();
   const wallBefore = process.hrtime.bigint();
@@ -81,9 +96,11 @@ async function main(): Promise<void> {
   const task = JSON.parse(process.argv[2]) as InProcessTask;
   const parts = loadParts(task.variant)(variantConfig(task.variant, task.algorithm, readVerificationKey(task.keysDir, task.algorithm)));
   const send = createDriver(buildApp(parts) as unknown as RequestListener);
-  for (const scenario of task.scenarios) {
-    console.log(`result ${JSON.stringify(await measure(task, send, scenario))}`);
-  }
+  const prepared = task.scenarios.map((scenario) => prepare(task, scenario));
+  // Every scenario is warmed up before any is measured: the first measured is not left paying
+  // for compiling the code paths of the others.
+  for (const one of prepared) await warmUp(task, send, one);
+  for (const one of prepared) console.log(`result ${JSON.stringify(await measure(task, send, one))}`);
 }
 
 main().catch((err: unknown) => {
