@@ -14,7 +14,7 @@ describe('the in-process driver of the benchmark', () => {
         const app = makeApp();
         app.use(authenticationMiddleware(new JWTAuthenticationBackend({ secretKey: SECRET, clock: manualClock().now })));
         app.get('/protected', authenticated(), (req, res) => {
-          const sub = String(req.auth.payload?.sub);
+          const sub = String(req.auth?.payload?.sub);
           handled.push(sub);
           res.json({ sub });
         });
