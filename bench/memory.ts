@@ -24,7 +24,7 @@ export interface MemoryOptions {
   readonly log: (line: string) => void;
 }
 
-export const MEMORY_LIMIT_BYTES = 50 * 1024 * 1024;
+export const MEMORY_LIMIT_BYTES = 40 * 1024 * 1024;
 
 async function measureVariant(options: MemoryOptions, variant: VariantId): Promise<MemoryRow> {
   const server = await startServer(variant, 'HS256', options.keysDir, options.pinning, true);

@@ -21,9 +21,10 @@ export const REPO_ROOT = findRepoRoot(__dirname);
 
 /**
  * Inside node_modules, so that the compiled files resolve the same packages as the sources; one
- * directory per checkout, since git worktrees may share one node_modules through a symlink.
+ * directory per checkout, since git worktrees may share one node_modules through a symlink, and
+ * one per `BENCH_BUILD_NAME` when set, so that two benchmarks of one checkout can run at once.
  */
-export const BUILD_DIR = join(REPO_ROOT, 'node_modules', '.cache', `express-jwt-auth-bench-${createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 8)}`);
+export const BUILD_DIR = join(REPO_ROOT, 'node_modules', '.cache', `express-jwt-auth-bench-${createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 8)}${process.env.BENCH_BUILD_NAME === undefined ? '' : `-${process.env.BENCH_BUILD_NAME.replace(/[^\w-]/g, '')}`}`);
 
 /** The compiled path of a script of bench/, e.g. `server.ts` → `.../bench/server.js`. */
 export function compiledScript(script: string): string {

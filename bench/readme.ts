@@ -11,8 +11,6 @@ import { REPO_ROOT } from './paths';
 
 /** The page the benchmark writes its results into. */
 export const BENCH_README = join(REPO_ROOT, 'bench', 'README.md');
-const START = '<!-- bench:start -->';
-const END = '<!-- bench:end -->';
 
 const INTRODUCTION = `# Performance
 
@@ -28,10 +26,11 @@ passport-jwt and express-oauth2-jwt-bearer, with HS256, RS256, ES256 and EdDSA. 
 `;
 
 /**
- * `readme` with the marked block replaced by `block`, or, without markers, with the block appended
+ * `readme` with the block marked `name` (`<!-- name:start -->`, `<!-- name:end -->`) replaced by `block`, or, without markers, with the block appended
  * (after an introduction when `readme` is empty). Nothing outside the markers changes.
  */
-export function withBenchBlock(readme: string, block: string): string {
+export function withBenchBlock(readme: string, block: string, name = 'bench'): string {
+  const [START, END] = [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`];
   const marked = `${START}\n${block.trim()}\n${END}`;
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
@@ -39,9 +38,9 @@ export function withBenchBlock(readme: string, block: string): string {
   return `${readme.trim() === '' ? INTRODUCTION : `${readme.trimEnd()}\n\n`}${marked}\n`;
 }
 
-/** Writes `block` into bench/README.md (or `file`), read right before writing. */
-export function writeReadmeBlock(block: string, file: string = BENCH_README): void {
+/** Writes `block` into bench/README.md (or `file`) between the markers of `name`, read right before writing. */
+export function writeReadmeBlock(block: string, file: string = BENCH_README, name = 'bench'): void {
   const readme = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const updated = withBenchBlock(readme, block);
+  const updated = withBenchBlock(readme, block, name);
   if (updated !== readme) writeFileSync(file, updated);
 }

@@ -48,7 +48,8 @@ export class AuthCredentials {
    * The credentials of a request that no backend identified: not authenticated, no scopes.
    * Shared and frozen.
    */
-  static readonly anonymous: AuthCredentials = Object.freeze(new AuthCredentials([], undefined, ANONYMOUS));
+  // Readonly<T> drops the private field from the type; the frozen object still has it.
+  static readonly anonymous: AuthCredentials = Object.freeze(new AuthCredentials([], undefined, ANONYMOUS)) as AuthCredentials;
 
   /**
    * `true` for credentials a backend returned (the guards let the request through), `false`
@@ -59,8 +60,9 @@ export class AuthCredentials {
   readonly scopes: readonly string[];
   /** The verified claims, for token-based credentials; `undefined` otherwise. */
   readonly payload: TokenPayload | undefined;
-  /** The raw token, for token-based credentials; `undefined` otherwise. Not enumerable. */
-  declare readonly token: string | undefined;
+  // A private field read through a getter, rather than a non-enumerable own property: the same
+  // invisibility to JSON and enumeration, without an Object.defineProperty on every request.
+  readonly #token: string | undefined;
 
   /**
    * @param scopes - The granted scopes (an array: a single string would be split into letters). Default: none.
@@ -74,7 +76,12 @@ export class AuthCredentials {
     this.isAuthenticated = anonymous !== ANONYMOUS;
     this.scopes = Object.freeze(scopes.length < 2 ? [...scopes] : [...new Set(scopes)]);
     this.payload = token?.payload;
-    Object.defineProperty(this, 'token', { value: token?.token, enumerable: false });
+    this.#token = token?.token;
+  }
+
+  /** The raw token, for token-based credentials; `undefined` otherwise. Not enumerable. */
+  get token(): string | undefined {
+    return this.#token;
   }
 
   /** Whether every one of `required` is granted. */

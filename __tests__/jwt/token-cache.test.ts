@@ -1,5 +1,5 @@
 import * as signature from '../../lib/jwt/signature';
-import { TokenCache } from '../../lib/jwt/token-cache';
+import { TokenCache, type VerifiedToken } from '../../lib/jwt/token-cache';
 import { JWTAuthenticationBackend } from '../../lib';
 import { buildApp } from '../helpers/apps';
 import { joseKey, joseToken, keySet } from '../helpers/jose-keys';
@@ -9,26 +9,29 @@ import { probeWith, remoteApp } from '../helpers/remote-apps';
 import { claims, hmacToken, NOW, SECRET, signToken } from '../helpers/tokens';
 
 describe('TokenCache', () => {
-  const entry = { payload: {}, key: {} as never, verifiedAt: NOW };
+  // Each token its own entry: the cache writes its recency mark into it.
+  const entryOf = (): VerifiedToken => ({ payload: {}, key: {} as never, verifiedAt: NOW, touched: 0 });
 
   it('never holds more than its size, evicting the least recently used token', () => {
     const cache = new TokenCache(2);
-    cache.set('a', entry);
-    cache.set('b', entry);
+    const [a, b, c] = [entryOf(), entryOf(), entryOf()];
+    cache.set('a', a);
+    cache.set('b', b);
     cache.get('a');
-    cache.set('c', entry);
+    cache.set('c', c);
     expect(cache.size).toBe(2);
     expect(cache.get('b')).toBeUndefined();
-    expect(cache.get('a')).toBe(entry);
-    expect(cache.get('c')).toBe(entry);
+    expect(cache.get('a')).toBe(a);
+    expect(cache.get('c')).toBe(c);
   });
 
   it('keeps a token in steady use while many others come and go', () => {
     const cache = new TokenCache(100);
-    cache.set('hot', entry);
+    const hot = entryOf();
+    cache.set('hot', hot);
     for (let i = 0; i < 10_000; i++) {
-      cache.set(`cold-${i}`, entry);
-      if (i % 10 === 0) expect(cache.get('hot')).toBe(entry);
+      cache.set(`cold-${i}`, entryOf());
+      if (i % 10 === 0) expect(cache.get('hot')).toBe(hot);
     }
     expect(cache.size).toBe(100);
   });
@@ -45,7 +48,7 @@ describe('TokenCache', () => {
       const token = `t-${random(200)}`;
       const action = random(10);
       if (action < 5) {
-        cache.set(token, entry);
+        cache.set(token, entryOf());
         present.add(token);
       } else if (action < 8) {
         cache.get(token);

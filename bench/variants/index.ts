@@ -39,7 +39,6 @@ export const VARIANTS: Readonly<Record<VariantId, VariantInfo>> = {
 
 /** The project's cache size of each project variant (`undefined`: the option is left out). */
 const CACHE_SIZE: Readonly<Partial<Record<VariantId, number>>> = {
-  'project-cache-on': 10_000,
   'project-cache-off': 0,
 };
 

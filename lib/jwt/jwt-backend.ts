@@ -22,7 +22,7 @@ import { resolveUser } from './resolve-user';
 import { RevocationList, type RevokeOptions } from './revocation';
 import { scopesFromPayload } from './scopes';
 import { createJwtSigner, type IssuedToken, type JwtSigner } from './sign';
-import { TokenCache } from './token-cache';
+import { type RejectedToken, TokenCache } from './token-cache';
 import { createJwtVerifier, type JwtVerifier } from './verify';
 import { SenderConstraint } from './dpop/sender-constraint';
 
@@ -104,7 +104,7 @@ function buildVerifier(settings: JwtSettings<BaseUser>): JwtVerifier {
     cacheMaxAge: settings.cacheMaxAge,
     // Forged tokens are attacker-made, up to maxTokenLength each: a smaller bound on their memory.
     // None for a remote key set, whose keys may change under a remembered signature.
-    rejections: cacheSize === 0 || keys.remote ? undefined : new TokenCache<number>(Math.min(cacheSize, MAX_REMEMBERED_REJECTIONS)),
+    rejections: cacheSize === 0 || keys.remote ? undefined : new TokenCache<RejectedToken>(Math.min(cacheSize, MAX_REMEMBERED_REJECTIONS)),
   });
 }
 

@@ -28,8 +28,9 @@ export class JWTUser implements BaseUser {
   /** The `sub` claim, a string; `''` when it is absent (or, in a payload that was not verified, not a string). */
   readonly identity: string;
 
-  /** The raw token. Not enumerable, so `JSON.stringify(req.user)` and loggers do not print it. */
-  declare readonly token: string;
+  // A private field read through a getter: invisible to JSON and enumeration like a
+  // non-enumerable property, without an Object.defineProperty on every request.
+  readonly #token: string;
 
   /**
    * @param payload - The verified claims.
@@ -41,10 +42,15 @@ export class JWTUser implements BaseUser {
     token: string,
     usernameField = 'username',
   ) {
-    Object.defineProperty(this, 'token', { value: token, enumerable: false });
+    this.#token = token;
     // Only a string: RFC 7519 §4.1.2 makes `sub` a StringOrURI, and the verifier refuses any other.
     this.identity = typeof payload.sub === 'string' ? payload.sub : '';
     this.username = claimText(payload[usernameField]) ?? this.identity;
+  }
+
+  /** The raw token. Not enumerable, so `JSON.stringify(req.user)` and loggers do not print it. */
+  get token(): string {
+    return this.#token;
   }
 
   get displayName(): string {

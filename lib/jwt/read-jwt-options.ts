@@ -156,7 +156,7 @@ export function readJwtOptions<TUser extends BaseUser>(owner: string, options: J
   checkNumber(owner, 'maxTokenLength', options.maxTokenLength, 16);
   checkNumber(owner, 'cacheSize', options.cacheSize, 0);
   checkNumber(owner, 'cacheMaxAge', options.cacheMaxAge, 1);
-  const cacheSize = options.cacheSize ?? 10_000;
+  const cacheSize = options.cacheSize ?? 2_000;
   if (!Number.isInteger(cacheSize)) throw new TypeError(`${owner}: "cacheSize" must be a whole number of entries (0 turns the cache off).`);
   const type = options.type === undefined ? undefined : check.text('type', options.type, '');
   const scopesClaim = options.scopesClaim === undefined ? undefined : check.text('scopesClaim', options.scopesClaim, '');

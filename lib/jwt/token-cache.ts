@@ -1,24 +1,35 @@
 import type { KeyObject } from 'node:crypto';
 import type { TokenPayload } from '../credentials';
 
+/**
+ * What the cache keeps for a token: the entry itself, which also carries the cache's recency
+ * mark, so that each token costs the map one object besides its key.
+ */
+export interface CacheEntry {
+  /** The insertion count when the entry was last moved to the young end; written by the cache only. */
+  touched: number;
+}
+
 /** What a verified token leaves in the cache: its claims, the key that verified it, and when. */
-export interface VerifiedToken {
+export interface VerifiedToken extends CacheEntry {
   readonly payload: TokenPayload;
   readonly key: KeyObject;
   /** When it was verified, in seconds since the epoch (by the backend's clock). */
   readonly verifiedAt: number;
 }
 
-interface Entry<TValue> {
-  readonly value: TValue;
-  /** The insertion count when the entry was last moved to the young end. */
-  touched: number;
+/** What a token whose signature failed leaves in the cache of rejections. */
+export interface RejectedToken extends CacheEntry {
+  /** When its signature failed, in seconds since the epoch (by the backend's clock). */
+  readonly rejectedAt: number;
 }
 
 /**
  * A bounded least-recently-used map from whole tokens to what their verification found (by
  * default a {@link VerifiedToken}), so a token seen before skips the signature check. It only
  * remembers; the verifier decides on every hit (times against the clock, the key still trusted).
+ * The key is the token itself: a digest would be smaller, but hashing it costs more than the
+ * rest of a hit. Each entry is one object of its own (the cache writes its `touched`).
  *
  * Recency is approximate: a hit moves its entry to the young end only once the entry has aged
  * past half the capacity. Moving on every hit (a Map delete and set) costs more than the rest
@@ -28,13 +39,13 @@ interface Entry<TValue> {
  * @example
  * ```ts
  * const cache = new TokenCache(10_000);
- * cache.set(token, { payload, key, verifiedAt: nowSec });
+ * cache.set(token, { payload, key, verifiedAt: nowSec, touched: 0 });
  * cache.get(token)?.payload;
  * ```
  */
-export class TokenCache<TValue = VerifiedToken> {
+export class TokenCache<TEntry extends CacheEntry = VerifiedToken> {
   // A Map iterates in insertion order: the oldest entry comes first.
-  private readonly entries = new Map<string, Entry<TValue>>();
+  private readonly entries = new Map<string, TEntry>();
   // One iterator kept across evictions: everything before it has been evicted, so it always
   // stands at the oldest entry. A new `keys().next()` per eviction would step over every
   // evicted slot the Map has not compacted yet (up to half its capacity), on every insertion.
@@ -44,7 +55,7 @@ export class TokenCache<TValue = VerifiedToken> {
   /** @param maxEntries - How many tokens to remember, at least 1. */
   constructor(private readonly maxEntries: number) {}
 
-  get(token: string): TValue | undefined {
+  get(token: string): TEntry | undefined {
     const entry = this.entries.get(token);
     if (entry === undefined) return undefined;
     if (this.insertions - entry.touched >= this.maxEntries / 2) {
@@ -52,12 +63,13 @@ export class TokenCache<TValue = VerifiedToken> {
       entry.touched = ++this.insertions;
       this.entries.set(token, entry);
     }
-    return entry.value;
+    return entry;
   }
 
-  set(token: string, value: TValue): void {
+  set(token: string, entry: TEntry): void {
     this.entries.delete(token);
-    this.entries.set(token, { value, touched: ++this.insertions });
+    entry.touched = ++this.insertions;
+    this.entries.set(token, entry);
     if (this.entries.size > this.maxEntries) this.evictOldest();
   }
 

@@ -10,9 +10,10 @@ import { checkClaims, type ClaimExpectations } from './claims';
 import { decodeJwt, type DecodedJwt } from './decode';
 import { deepFreeze } from './deep-freeze';
 import { checkCritical, checkType } from './header-checks';
+import { shareClaimStrings } from './share-claim-strings';
 import { verifySignature } from './signature';
 import { checkTimes, clockSeconds } from './times';
-import type { TokenCache } from './token-cache';
+import type { RejectedToken, TokenCache } from './token-cache';
 
 /** Everything a verifier checks, already validated and normalised by the backend. */
 export interface VerifierSettings extends ClaimExpectations {
@@ -37,7 +38,7 @@ export interface VerifierSettings extends ClaimExpectations {
    * that never change (a static key or key set): a signature fails again exactly when the key
    * is the same.
    */
-  readonly rejections?: TokenCache<number>;
+  readonly rejections?: TokenCache<RejectedToken>;
   /** Seconds a remembered verification or rejection is used before the token is verified afresh. */
   readonly cacheMaxAge: number;
 }
@@ -72,17 +73,18 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
       verifySignature(decoded, header.alg as Algorithm, key, challenge);
     } catch (err) {
       if (rejections !== undefined && err instanceof InvalidTokenError && err.reason === 'bad_signature') {
-        rejections.set(token, now);
+        rejections.set(token, { rejectedAt: now, touched: 0 });
       }
       throw err;
     }
     checkClaims(payload, settings, challenge);
+    shareClaimStrings(payload, settings);
     // Frozen once, here, never on a cache hit: every request with this token gets this very
     // object, so a handler that pushed a scope into it would grant it to all of them.
     deepFreeze(payload);
     // Remembered once its signature and claims hold, before its times: those are checked on
     // every use, so an expired token is refused from the cache too, without the signature again.
-    cache?.set(token, { payload, key, verifiedAt: now });
+    cache?.set(token, { payload, key, verifiedAt: now, touched: 0 });
     checkTimes(payload, now, settings, challenge);
     return payload;
   }
@@ -107,8 +109,8 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
   }
 
   function rejectedBefore(token: string, now: number): boolean {
-    const rejectedAt = rejections?.get(token);
-    return rejectedAt !== undefined && now - rejectedAt < settings.cacheMaxAge;
+    const rejected = rejections?.get(token);
+    return rejected !== undefined && now - rejected.rejectedAt < settings.cacheMaxAge;
   }
 
   return function verifyJwt(token: string): TokenPayload | Promise<TokenPayload> {
