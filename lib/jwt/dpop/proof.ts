@@ -6,7 +6,7 @@ import { importPublicJwk } from '../../keys/import-jwk';
 import { THUMBPRINT_MEMBERS } from '../../keys/publish';
 import { decodeJwt, type DecodedJwt } from '../decode';
 import { normaliseType } from '../header-checks';
-import type { TokenCache } from '../token-cache';
+import type { CacheEntry, TokenCache } from '../token-cache';
 import { SIGNATURE_CHECKS } from '../verify-signature-algorithms';
 import type { DpopAlgorithm } from './dpop-options';
 import { normaliseHtu } from './request-url';
@@ -41,7 +41,7 @@ export interface ProofExpectations {
 }
 
 /** A proof's public key, imported and checked against its `alg`, and its thumbprint. */
-export interface ProofKey {
+export interface ProofKey extends CacheEntry {
   readonly key: KeyObject;
   readonly jkt: string;
 }
@@ -89,7 +89,7 @@ function importProofKey(header: Readonly<Record<string, unknown>>, algorithm: Dp
     throw fail('bad_key', challenge, 'jwk', cause);
   }
   if (describeMisfit(key, algorithm, false) !== undefined) throw fail('bad_key', challenge, 'jwk');
-  return { key, jkt: thumbprintOf(members) };
+  return { key, jkt: thumbprintOf(members), touched: 0 };
 }
 
 function checkSignature(decoded: DecodedJwt, algorithm: DpopAlgorithm, key: KeyObject, challenge: Challenge): void {

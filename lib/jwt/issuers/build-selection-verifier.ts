@@ -1,6 +1,6 @@
 import type { BaseUser } from '../../user';
 import type { JwtSettings } from '../read-jwt-options';
-import { TokenCache } from '../token-cache';
+import { type RejectedToken, TokenCache } from '../token-cache';
 import { createIssuersVerifier, type SharedVerifierSettings } from './issuers-verifier';
 import type { KeySelection } from './read-key-selection';
 import { createResolverVerifier, type RequestVerifier } from './resolver-verifier';
@@ -33,7 +33,7 @@ export function buildSelectionVerifier(settings: JwtSettings<BaseUser>, selectio
   };
   const cache = cacheSize === 0 ? undefined : new TokenCache(cacheSize);
   if (selection.kind === 'issuers') {
-    const rejections = cacheSize === 0 ? undefined : new TokenCache<number>(Math.min(cacheSize, MAX_REMEMBERED_REJECTIONS));
+    const rejections = cacheSize === 0 ? undefined : new TokenCache<RejectedToken>(Math.min(cacheSize, MAX_REMEMBERED_REJECTIONS));
     return createIssuersVerifier(shared, selection.issuers, cache, rejections);
   }
   const { resolution, requestKey } = selection;

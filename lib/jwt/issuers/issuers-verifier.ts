@@ -2,7 +2,7 @@ import type { Challenge } from '../../core/challenge';
 import type { TokenPayload } from '../../credentials';
 import { InvalidTokenError } from '../../errors';
 import { decodeJwt } from '../decode';
-import type { TokenCache } from '../token-cache';
+import type { RejectedToken, TokenCache } from '../token-cache';
 import { createJwtVerifier, type JwtVerifier, type VerifierSettings } from '../verify';
 import type { IssuerSettings } from './read-trusted-issuers';
 
@@ -38,7 +38,7 @@ export function createIssuersVerifier(
   shared: SharedVerifierSettings,
   issuers: readonly IssuerSettings[],
   cache: TokenCache | undefined,
-  rejections: TokenCache<number> | undefined,
+  rejections: TokenCache<RejectedToken> | undefined,
 ): JwtVerifier {
   const { challenge, maxTokenLength } = shared;
   const byIssuer = new Map<string, JwtVerifier>();

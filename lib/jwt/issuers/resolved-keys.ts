@@ -6,7 +6,7 @@ import { AuthenticationError, InvalidTokenError, KeySetUnavailableError, Tempora
 import type { KeyEntry } from '../../keys/key-entry';
 import { describeMisfit } from '../../keys/key-objects';
 import type { Algorithm } from '../../keys/algorithms';
-import { TokenCache } from '../token-cache';
+import { type CacheEntry, TokenCache } from '../token-cache';
 import type { KeyResolutionSettings } from './read-key-resolution';
 import { resolvedKeyEntry } from './resolved-key-entry';
 
@@ -27,13 +27,13 @@ export class KeyResolverTimeoutError extends Error {
   }
 }
 
-interface Remembered {
+interface Remembered extends CacheEntry {
   readonly entry: KeyEntry;
   /** Monotonic milliseconds. */
   readonly resolvedAt: number;
 }
 
-interface Failed {
+interface Failed extends CacheEntry {
   readonly cause: unknown;
   /** Monotonic milliseconds. */
   readonly failedAt: number;
@@ -153,7 +153,7 @@ export class ResolvedKeys {
       throw new InvalidTokenError('unknown_key', { challenge: this.settings.challenge, cause: new TypeError(`${entry}.`) });
     }
     if (id !== undefined) {
-      this.cache?.set(id, { entry, resolvedAt: this.settings.monotonicClock() });
+      this.cache?.set(id, { entry, resolvedAt: this.settings.monotonicClock(), touched: 0 });
       this.failures?.delete(id);
     }
     return entry;
@@ -164,7 +164,7 @@ export class ResolvedKeys {
     const outage = err instanceof KeyResolverTimeoutError || err instanceof TemporarilyUnavailableError;
     if (!outage) return err;
     const now = this.settings.monotonicClock();
-    if (id !== undefined) this.failures?.set(id, { cause: err, failedAt: now });
+    if (id !== undefined) this.failures?.set(id, { cause: err, failedAt: now, touched: 0 });
     if (err instanceof AuthenticationError) return err;
     return new KeySetUnavailableError({ retryAfterSec: this.settings.cooldownMs / 1000, cause: err });
   }
@@ -177,7 +177,7 @@ export class ResolvedKeys {
     // next attempts by the cooldown instead of one per request (outages are remembered already,
     // and an unusable answer has already dropped the key).
     const remember = (err: unknown): void => {
-      if (!(err instanceof AuthenticationError)) this.failures?.set(id, { cause: err, failedAt: this.settings.monotonicClock() });
+      if (!(err instanceof AuthenticationError)) this.failures?.set(id, { cause: err, failedAt: this.settings.monotonicClock(), touched: 0 });
     };
     try {
       const entry = this.resolve(id, args);
