@@ -29,8 +29,8 @@ export interface CredentialsExpiry {
   close(): void;
   /**
    * Authenticates `token` with the same backends (presented as the backend's own header), checks
-   * the same requirements and the same subject, and keeps the connection open with the new
-   * credentials (a new expiry, a new revocation watch). Rejects with the `AuthenticationError`
+   * the same requirements and the same subject of the same issuer, and keeps the connection open
+   * with the new credentials (a new expiry, a new revocation watch). Rejects with the `AuthenticationError`
    * when the token is not acceptable; the connection is left as it is, for the caller to close.
    */
   renew(token: string): Promise<ConnectionAuth>;
