@@ -33,6 +33,19 @@ describe.each(EXPRESS_VERSIONS)('tokens of browser clients on %s', (_name, expre
       attempt.socket.terminate();
     });
 
+    it('hands the connection handler a request whose headers, rawHeaders and headersDistinct no longer carry the token', async () => {
+      const seen: IncomingMessage[] = [];
+      server.wss.on('connection', (_socket, req) => seen.push(req));
+      const attempt = await attemptUpgrade(server.url, { protocols: ['chat.v1', 'access_token', TOKEN] });
+      if (attempt.kind !== 'open') throw new Error(`refused: ${attempt.status} ${attempt.body}`);
+      expect(seen).toHaveLength(1);
+      expect(seen[0].headers['sec-websocket-protocol']).toBe('chat.v1, access_token');
+      expect(seen[0].rawHeaders).toContain('chat.v1, access_token');
+      expect(JSON.stringify(seen[0].rawHeaders)).not.toContain(TOKEN);
+      expect(JSON.stringify(seen[0].headersDistinct)).not.toContain(TOKEN);
+      attempt.socket.terminate();
+    });
+
     it('lets the application select its own subprotocol offered beside the token', async () => {
       const attempt = await attemptUpgrade(server.url, { protocols: ['chat.v1', 'access_token', TOKEN] });
       if (attempt.kind !== 'open') throw new Error(`refused: ${attempt.status} ${attempt.body}`);

@@ -1,7 +1,7 @@
 import { JWTAuthenticationBackend, memoryStore, type Store } from '../../lib';
 import { connectionAuth, type CredentialsExpiry } from '../../lib/ws';
 import { EXPRESS_VERSIONS } from '../helpers/apps';
-import { SECRET } from '../helpers/tokens';
+import { SECRET, signToken } from '../helpers/tokens';
 import { attemptUpgrade, closeOf, startWsServer, type UpgradeAttempt, type WsTestServer } from '../helpers/ws-servers';
 
 type OpenAttempt = Extract<UpgradeAttempt, { kind: 'open' }>;
@@ -121,6 +121,23 @@ describe('the onExpired hook', () => {
     const closing = closeOf(socket);
     expiries[0].close();
     expect(await closing).toMatchObject({ code: 1008, reason: 'The access token has expired.' });
+  });
+
+  it('refuses a renewal with a token of the same subject from another trusted issuer: another tenant\'s user', async () => {
+    const backend = new JWTAuthenticationBackend({ secretKey: SECRET, issuer: ['https://tenant-a.example', 'https://tenant-b.example'] });
+    const expiries: CredentialsExpiry[] = [];
+    server = await startWsServer({ expressFactory: EXPRESS_VERSIONS[0][1], backend, options: { onExpired: (expiry) => expiries.push(expiry) } });
+    const now = Math.floor(Date.now() / 1000);
+    const first = signToken({ sub: 'alice', iss: 'https://tenant-a.example', iat: now, exp: now + 1 });
+    const { socket } = opened(await attemptUpgrade(server.url, { headers: { Authorization: `Bearer ${first}` } }));
+    await new Promise((resolve) => setTimeout(resolve, (expOf(first) * 1000 - Date.now()) + 300));
+    expect(expiries).toHaveLength(1);
+    const otherTenant = signToken({ sub: 'alice', iss: 'https://tenant-b.example', iat: now, exp: now + 3600 });
+    await expect(expiries[0].renew(otherTenant)).rejects.toMatchObject({ code: 'invalid_token', reason: 'claim_mismatch', claim: 'iss' });
+    expect(connectionAuth(server.sockets[0])?.credentials.payload?.iss).toBe('https://tenant-a.example');
+    const sameTenant = signToken({ sub: 'alice', iss: 'https://tenant-a.example', iat: now, exp: now + 3600 });
+    await expect(expiries[0].renew(sameTenant)).resolves.toMatchObject({ credentials: { payload: { iss: 'https://tenant-a.example', exp: now + 3600 } } });
+    socket.terminate();
   });
 
   it('is never called for a connection that closed before its token expired: its timer is cleared', async () => {

@@ -80,6 +80,18 @@ describe.each(EXPRESS_VERSIONS)('socketIoAuthentication beside an app on %s', (_
       });
     });
 
+    it('refuses with a 500 connect_error that does not repeat the message of a failing hook, and reports the error', async () => {
+      const errors: Error[] = [];
+      const failing = jwtBackend({ retrieveUser: () => Promise.reject(new Error('database down at postgres://admin:hunter2@10.0.0.5')) });
+      server = await startSocketIoServer(expressFactory, failing, { clock: fixedClock, onError: (err) => errors.push(err) });
+      const attempt = await attemptSocketIo(server.origin, { transport, token: TOKEN });
+      expectRefused(attempt, server, { status: 500, title: 'Internal Server Error', error: 'server_error' });
+      if (attempt.kind !== 'refused') return;
+      expect(attempt.message).not.toContain('database');
+      expect(JSON.stringify(attempt.data)).not.toContain('hunter2');
+      expect(errors.map((err) => err.message)).toEqual(['database down at postgres://admin:hunter2@10.0.0.5']);
+    });
+
     it('connects a cookie-authenticated connection from its own origin', async () => {
       server = await startSocketIoServer(expressFactory, cookieBackend({ secure: false }), { clock: fixedClock });
       expectConnected(await attemptSocketIo(server.origin, { transport, headers: { Cookie: `token=${TOKEN}`, Origin: server.origin } }), 'user-1', ['authenticated', 'read']);

@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import { WebSocketServer } from 'ws';
+import { AuthCredentials, SimpleUser } from '../../lib';
 import { authenticateUpgrades, connectionAuth } from '../../lib/ws';
 import { EXPRESS_VERSIONS, jwtBackend } from '../helpers/apps';
 import { cookieBackend } from '../helpers/cookies';
@@ -148,6 +150,26 @@ describe.each(EXPRESS_VERSIONS)('authenticateUpgrades beside an app on %s', (_na
     it('refuses a cookie sent twice with 400 invalid_request', async () => {
       const attempt = await attemptUpgrade(server.url, { headers: { Cookie: `token=${TOKEN}; token=${TOKEN}` }, origin: server.origin });
       expectRefused(attempt, server, { status: 400, error: 'invalid_request', reason: 'duplicate_cookie', challenge: 'Bearer realm="api", error="invalid_request", error_description="The request carries the authentication cookie more than once."' });
+    });
+  });
+
+  describe('when a session backend reads a cookie before a token backend', () => {
+    // A backend of the application's own that knows its user from a session cookie alone.
+    const sessionBackend = {
+      authenticate: (req: IncomingMessage) => (req.headers.cookie === 'session=victim'
+        ? { user: new SimpleUser('victim'), credentials: new AuthCredentials(['authenticated']) }
+        : null),
+    };
+
+    it('refuses a cookie-authenticated upgrade from another origin even when it offers a token in the subprotocol', async () => {
+      server = await startWsServer({ expressFactory, backend: [sessionBackend, jwtBackend()], options: { authenticated: true, clock: fixedClock } });
+      const attempt = await attemptUpgrade(server.url, { headers: { Cookie: 'session=victim' }, protocols: ['access_token', 'anything'], origin: 'https://evil.example' });
+      expectRefused(attempt, server, { status: 403, error: 'cross_site_request', challenge: undefined });
+    });
+
+    it('opens an upgrade from another origin authenticated by the token it offers in the subprotocol', async () => {
+      server = await startWsServer({ expressFactory, backend: [sessionBackend, jwtBackend()], options: { authenticated: true, clock: fixedClock } });
+      expectOpen(await attemptUpgrade(server.url, { protocols: ['access_token', TOKEN], origin: 'https://other.example' }), 'user-1', ['authenticated', 'read']);
     });
   });
 

@@ -47,6 +47,12 @@ function subjectOf(auth: ConnectionAuth<object>): unknown {
   return auth.credentials.payload?.sub;
 }
 
+// A `sub` is unique only within its issuer (RFC 7519 §4.1.2): with several trusted issuers, the
+// same `sub` from another issuer is another tenant's user.
+function issuerOf(auth: ConnectionAuth<object>): unknown {
+  return auth.credentials.payload?.iss;
+}
+
 /**
  * Ends connections when their credentials do: at the token's `exp` (or hands the expiry to
  * `onExpired`), and when the token or its subject is revoked (through a {@link RevocationWatch}
@@ -93,6 +99,9 @@ export class ConnectionLifetimes {
       // The same connection cannot become another user's: a renewal keeps the subject.
       if (outcome.kind !== 'authenticated' || subjectOf(outcome.auth) !== subjectOf(current)) {
         throw new InvalidTokenError('claim_mismatch', { claim: 'sub', challenge: this.authenticator.challenge });
+      }
+      if (issuerOf(outcome.auth) !== issuerOf(current)) {
+        throw new InvalidTokenError('claim_mismatch', { claim: 'iss', challenge: this.authenticator.challenge });
       }
       if (ended) throw new TypeError('renew: the connection has already been closed.');
       stop();

@@ -57,14 +57,30 @@ export function readSubprotocolToken(req: IncomingMessage, challenge: Challenge)
  * Takes the token out of `Sec-WebSocket-Protocol`, keeping the `access_token` marker: the
  * WebSocket server then never sees the token among the protocols it may select (a server that
  * echoed it would send the token back in a response header), and application code that logs
- * headers never prints it.
+ * headers never prints it. `rawHeaders` is rewritten too (and `headersDistinct`, which Node
+ * builds from it), since the `connection` handler receives this very request.
  */
 export function stripSubprotocolToken(req: IncomingMessage): void {
   const offered = offeredProtocols(req);
   const at = offered.indexOf(TOKEN_SUBPROTOCOL);
   if (at === -1) return;
   offered.splice(at + 1, 1);
-  req.headers['sec-websocket-protocol'] = offered.join(', ');
+  const value = offered.join(', ');
+  req.headers['sec-websocket-protocol'] = value;
+  const rawHeaders: string[] = [];
+  let written = false;
+  for (let index = 0; index < req.rawHeaders.length; index += 2) {
+    if (req.rawHeaders[index].toLowerCase() !== 'sec-websocket-protocol') rawHeaders.push(req.rawHeaders[index], req.rawHeaders[index + 1]);
+    else if (!written) {
+      // Several `Sec-WebSocket-Protocol` lines are one list (RFC 9110 §5.3): one line holds it now.
+      rawHeaders.push(req.rawHeaders[index], value);
+      written = true;
+    }
+  }
+  req.rawHeaders = rawHeaders;
+  // Node builds it from `rawHeaders` when first read: replaced in case it was read already.
+  const distinct = req.headersDistinct as NodeJS.Dict<string[]> | undefined;
+  if (distinct !== undefined) distinct['sec-websocket-protocol'] = [value];
 }
 
 /** The `access_token` query parameter of the upgrade URL, or `null`. Repeated or empty is refused. */

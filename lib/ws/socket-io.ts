@@ -7,6 +7,7 @@ import { createUpgradeAuthenticator } from './upgrade-authenticator';
 import { readUpgradeOptions, type UpgradeAuthenticationOptions } from './upgrade-options';
 
 const OWNER = 'socketIoAuthentication';
+const INTERNAL_ERROR_DETAIL = 'The server could not authenticate the connection.';
 
 /**
  * The part of a Socket.IO server-side socket this package uses. Declared here, not imported from
@@ -151,9 +152,12 @@ export function socketIoAuthentication(
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        const error = asError(err);
-        settings.onError?.(error, req);
-        next(error);
+        settings.onError?.(asError(err), req);
+        // Socket.IO sends a middleware error's message and data to the client: the application's
+        // own error (a database URL, a stack of names) stays on the server, as an HTTP 500 does.
+        next(authenticationFailure(INTERNAL_ERROR_DETAIL, {
+          type: 'about:blank', title: 'Internal Server Error', status: 500, detail: INTERNAL_ERROR_DETAIL, error: 'server_error',
+        }));
       },
     );
   }

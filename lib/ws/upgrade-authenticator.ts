@@ -48,6 +48,15 @@ export interface UpgradeAuthenticator {
   authenticateToken(req: IncomingMessage, token: string): Promise<UpgradeOutcome>;
 }
 
+/** The request as the backends see it, and how its credentials came. */
+interface Presented {
+  readonly view: IncomingMessage;
+  /** The token the client offered outside the backend's header, put in that header of `view`. */
+  readonly token: string | undefined;
+  /** Whether the request itself carries the backend's header. */
+  readonly headerPresent: boolean;
+}
+
 const ANONYMOUS: ConnectionAuth<object> = Object.freeze({ user: undefined, credentials: AuthCredentials.anonymous });
 
 /**
@@ -115,10 +124,11 @@ export function createUpgradeAuthenticator(
   const challenge = backends[0].challenge ?? DEFAULT_CHALLENGE;
   const header = tokenHeaderOf(backends);
 
-  // The request as the backends see it, and whether its token was put there by the client
-  // itself (a header, a subprotocol, a query parameter, Socket.IO's `auth`) rather than by the
-  // browser on its own (a cookie).
-  function requestOf(req: IncomingMessage, explicitToken: string | undefined): { view: IncomingMessage; explicit: boolean } {
+  // The request as the backends see it, and the token the client put there itself (a
+  // subprotocol, a query parameter, Socket.IO's `auth`), or whether it carries the backend's
+  // header (which no browser page can set on a WebSocket handshake): credentials the browser did
+  // not attach on its own (a cookie).
+  function requestOf(req: IncomingMessage, explicitToken: string | undefined): Presented {
     const tokens: string[] = [];
     if (explicitToken !== undefined) tokens.push(explicitToken);
     if (settings.subprotocolToken) {
@@ -130,11 +140,18 @@ export function createUpgradeAuthenticator(
       if (token !== null) tokens.push(token);
     }
     if (tokens.length > 1) throw new InvalidRequestError('duplicate_token', { challenge });
-    if (tokens.length === 1) return { view: presentToken(req, header, tokens[0], challenge), explicit: true };
-    return { view: req, explicit: req.headers[header.name] !== undefined };
+    if (tokens.length === 1) return { view: presentToken(req, header, tokens[0], challenge), token: tokens[0], headerPresent: false };
+    return { view: req, token: undefined, headerPresent: req.headers[header.name] !== undefined };
   }
 
-  function decide(result: unknown, req: IncomingMessage, explicit: boolean): UpgradeOutcome {
+  // Any page can offer a token (a subprotocol, a query parameter, `auth`): it vouches for the
+  // origin only if it is what authenticated the upgrade, not when a backend earlier in the list
+  // found the user from the cookie the browser attached.
+  function isExplicit(result: AuthResult<object>, presented: Presented): boolean {
+    return presented.token === undefined ? presented.headerPresent : result.credentials.token === presented.token;
+  }
+
+  function decide(result: unknown, req: IncomingMessage, presented: Presented): UpgradeOutcome {
     if (result === null || result === undefined) {
       if (settings.required) throw new NotAuthenticatedError({ challenge });
       return { kind: 'anonymous', auth: ANONYMOUS };
@@ -142,15 +159,15 @@ export function createUpgradeAuthenticator(
     if (!isAuthResult(result)) {
       throw new TypeError(`${owner}: a backend returned neither null nor { user, credentials: AuthCredentials } (return null for no credentials).`);
     }
-    if (!explicit) checkUpgradeOrigin(req, settings.trustedOrigins, challenge, settings.expectedOrigin);
+    if (!isExplicit(result, presented)) checkUpgradeOrigin(req, settings.trustedOrigins, challenge, settings.expectedOrigin);
     if (!result.credentials.hasScopes(settings.scopes)) throw new InsufficientScopeError(settings.scopes, { challenge });
     return { kind: 'authenticated', auth: Object.freeze({ user: result.user, credentials: result.credentials }) };
   }
 
-  async function settle(req: IncomingMessage, read: () => { view: IncomingMessage; explicit: boolean }): Promise<UpgradeOutcome> {
+  async function settle(req: IncomingMessage, read: () => Presented): Promise<UpgradeOutcome> {
     try {
-      const { view, explicit } = read();
-      return decide(await authenticateChain(backends, view), req, explicit);
+      const presented = read();
+      return decide(await authenticateChain(backends, presented.view), req, presented);
     } catch (err) {
       if (isInstance(err, AuthenticationError)) {
         const error = err as AnyAuthenticationError;
@@ -165,7 +182,7 @@ export function createUpgradeAuthenticator(
     authenticate: (req: IncomingMessage, explicitToken?: string) => settle(req, () => requestOf(req, explicitToken)),
     authenticateToken: (req: IncomingMessage, token: string) => {
       if (typeof token !== 'string' || token === '') return settle(req, () => { throw new InvalidRequestError('empty_token', { challenge }); });
-      return settle(req, () => ({ view: presentToken(req, header, token, challenge, true), explicit: true }));
+      return settle(req, () => ({ view: presentToken(req, header, token, challenge, true), token, headerPresent: false }));
     },
   });
 }

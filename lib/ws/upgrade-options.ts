@@ -29,9 +29,10 @@ export interface CredentialsExpiry {
   close(): void;
   /**
    * Authenticates `token` with the same backends (presented as the backend's own header), checks
-   * the same requirements and the same subject, and keeps the connection open with the new
-   * credentials (a new expiry, a new revocation watch). Rejects with the `AuthenticationError`
-   * when the token is not acceptable; the connection is left as it is, for the caller to close.
+   * the same requirements and the same subject of the same issuer, and keeps the connection open
+   * with the new credentials (a new expiry, a new revocation watch). Rejects with the
+   * `AuthenticationError` when the token is not acceptable; the connection is left as it is, for
+   * the caller to close.
    */
   renew(token: string): Promise<ConnectionAuth>;
 }
@@ -104,7 +105,8 @@ export interface UpgradeAuthenticationOptions {
   readonly authenticationTimeoutMs?: number;
   /**
    * Told of errors that are not authentication errors (a `retrieveUser` hook that threw): the
-   * upgrade is answered 500 (over `ws`) or the Socket.IO connection refused. Default: none.
+   * upgrade is answered 500 (over `ws`) or the Socket.IO connection refused (a `connect_error`
+   * with status 500, without the error's message). Default: none.
    */
   readonly onError?: (err: Error, req: IncomingMessage) => void;
 }
