@@ -45,5 +45,10 @@ export { type KeySetFetchErrorDetails, KeySetFetchError, type KeySetFetchFailure
 export type { RemoteKeySetOptions } from './keys/remote-key-set';
 export type { JsonWebKeySet, KeyMap } from './keys/static-key-set';
 export { memoryStore, type MemoryStoreOptions } from './store/memory-store';
+export { refreshHandler } from './express/refresh-handler';
+export { RefreshTokenError, type RefreshTokenErrorCode, type RefreshTokenErrorReason } from './refresh/refresh-error';
+export type { RefreshCookieOptions, RefreshTokenOptions } from './refresh/refresh-options';
+export type { LogoutOptions, RefreshOptions } from './refresh/refresh-side';
+export type { TokenPair } from './refresh/token-pair';
 export type { FeedListener, Store, Subscription } from './store/store';
 export { type BaseUser, SimpleUser, UnauthenticatedUser } from './user';

@@ -9,6 +9,7 @@ import type { JsonWebKeySet, KeyMap } from '../keys/static-key-set';
 import type { KeyInput, SigningKeyInput } from '../keys/key-objects';
 import type { Store } from '../store/store';
 import type { RevocationOptions } from './revocation-options';
+import type { RefreshTokenOptions } from '../refresh/refresh-options';
 
 /**
  * Options of {@link JWTAuthenticationBackend}. Read once, validated, and copied at construction;
@@ -181,6 +182,12 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
   readonly store?: Store;
   /** How the local copy of the revocations is kept and what happens when the store is away. Default: see {@link RevocationOptions}. */
   readonly revocation?: RevocationOptions;
+  /**
+   * Issue a rotating refresh token with every `login()` and token-endpoint answer, kept in
+   * `store` (required): `refresh()` exchanges it, a reused one ends its sign-in everywhere. See
+   * docs/refresh-tokens.md. Default: none.
+   */
+  readonly refreshTokens?: RefreshTokenOptions;
 }
 
 /** The option names {@link JWTAuthenticationBackendOptions} knows. */
@@ -190,4 +197,5 @@ export const JWT_BACKEND_OPTION_NAMES: readonly string[] = Object.freeze([
   'retrieveUser', 'isRevoked', 'signingKey', 'expiresIn', 'jwksUri', 'keySetFetch', 'allowWeakKeys',
   'signingKeyId', 'type', 'maxTokenLength', 'cacheSize', 'cacheMaxAge', 'cookie',
   'store', 'revocation',
+  'refreshTokens',
 ]);

@@ -12,6 +12,7 @@ import { checkClock } from './times';
 import { JWT_BACKEND_OPTION_NAMES, type JWTAuthenticationBackendOptions } from './jwt-backend-options';
 import { type KeySettings, readKeyOptions } from './read-key-options';
 import { readRevocationOptions, type RevocationSettings } from './revocation-options';
+import { readRefreshOptions, type RefreshSettings } from '../refresh/refresh-options';
 
 /**
  * A JWT backend's options, read and validated once: plain values, from which the backend's
@@ -52,6 +53,8 @@ export interface JwtSettings<TUser extends BaseUser> {
   readonly allowWeakKeys: boolean;
   /** The store and how its revocations are checked; `undefined` without the `store` option. */
   readonly revocation: RevocationSettings | undefined;
+  /** The refresh-token settings; `undefined` without the `refreshTokens` option. */
+  readonly refresh: RefreshSettings | undefined;
   readonly retrieveUser?: (payload: TokenPayload, req: IncomingMessage) => TUser | null | undefined | Promise<TUser | null | undefined>;
   readonly isRevoked?: (payload: TokenPayload, req: IncomingMessage) => boolean | Promise<boolean>;
 }
@@ -190,6 +193,7 @@ export function readJwtOptions<TUser extends BaseUser>(owner: string, options: J
     expiresIn: options.expiresIn ?? 3600,
     allowWeakKeys: options.allowWeakKeys === true,
     revocation,
+    refresh: readRefreshOptions(owner, options.refreshTokens, options.store, options.cookie, clock),
     retrieveUser: check.optionalFunction('retrieveUser', options.retrieveUser, '(payload, req) returning the user or null'),
     isRevoked: check.optionalFunction('isRevoked', options.isRevoked, '(payload, req) returning a boolean'),
   };
