@@ -117,6 +117,18 @@ export function refreshBehaviour(stores: StoreFactory): void {
       expect(await refusal(backend.refresh(token))).toMatchObject({ reason: 'revoked' });
     });
 
+    it('refuses a token rotated out more than 100 rotations ago as unknown, without ending the family', async () => {
+      const { backend, app } = await setup();
+      const first = await signIn(app);
+      let token = first.refresh_token;
+      for (let i = 0; i < 102; i++) {
+        token = (await backend.refresh(token)).refreshToken;
+        clock.advance(3000);
+      }
+      expect(await refusal(backend.refresh(first.refresh_token))).toMatchObject({ code: 'invalid_grant', reason: 'unknown' });
+      await expect(backend.refresh(token)).resolves.toBeDefined();
+    });
+
     it('leaves other families of the same subject working', async () => {
       const { backend, app } = await setup();
       const phone = await signIn(app);

@@ -40,7 +40,7 @@ export interface Family {
 }
 
 /** How many rotated-out tokens a family remembers: an older one is refused as unknown, without ending the family. */
-export const MAX_REMEMBERED_TOKENS = 1000;
+export const MAX_REMEMBERED_TOKENS = 100;
 
 const SECONDS = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 const TEXT = (value: unknown): value is string => typeof value === 'string';
