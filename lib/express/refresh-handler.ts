@@ -44,8 +44,9 @@ function fail(side: RefreshSide, err: unknown, req: Request, res: Response, next
 }
 
 /**
- * The refresh route of a backend with `refreshTokens` (mount it with `app.post`; it needs no
- * access token, so a `required` middleware must exclude it). It rotates the refresh token and
+ * The refresh route of a backend with `refreshTokens` (mount it with `app.post`, and exclude it
+ * from `authenticationMiddleware`: it needs no access token, and an expired one must not block
+ * it). It rotates the refresh token and
  * answers 200 with the new pair, `Cache-Control: no-store`, as `login()` does: a header backend
  * reads `refresh_token` (and an optional narrower `scope`) from the body parsed before it
  * (`express.json()` or `express.urlencoded()`) and returns the new one as
