@@ -36,6 +36,12 @@ export interface FamilyBackend {
   readonly revokeSid: (sid: string) => Promise<void>;
 }
 
+/**
+ * How long one store operation may take before the refresh fails closed (503): a Redis client
+ * that queues commands while disconnected would otherwise hold the request until Redis is back.
+ */
+export const STORE_TIMEOUT_MS = 2000;
+
 /** How often a rotation is retried after losing a compare-and-swap to a concurrent one. */
 const MAX_ATTEMPTS = 5;
 // Compared against when the family does not exist, so that an unknown token costs what a known one does.
@@ -60,6 +66,21 @@ function matchOf(family: Family | undefined, hash: string): Match {
   for (const entry of family?.used ?? []) used = sameHash(fingerprint, entry) || used;
   if (family === undefined) return 'none';
   return current ? 'current' : previous ? 'previous' : used ? 'used' : 'none';
+}
+
+/** `operation`, or `RefreshTokenError('unavailable')` when it rejects or takes longer than {@link STORE_TIMEOUT_MS}. */
+async function timed<T>(operation: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`the store did not answer within ${STORE_TIMEOUT_MS} ms`)), STORE_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([operation(), timeout]);
+  } catch (cause) {
+    throw new RefreshTokenError('unavailable', { cause });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function narrowScopes(granted: readonly string[], requested: readonly string[] | undefined): readonly string[] {
@@ -120,12 +141,10 @@ export class RefreshFamilies {
       current: refreshTokenHash(refreshToken), currentExpiresAt: Math.min(endsAt, now + this.settings.expiresIn),
       previous: undefined, used: [], ended: undefined,
     };
-    try {
+    await timed(async () => {
       if (!(await this.store.reserve(familyKey(familyId), serializeFamily(family), this.ttlMs(family)))) throw new Error('family id collision');
       await this.store.set(`${subjectKeyPrefix(sub)}${familyId}`, '1', this.ttlMs(family));
-    } catch (cause) {
-      throw new RefreshTokenError('unavailable', { cause });
-    }
+    });
     return Object.freeze({
       accessToken: access.token, expiresIn: access.expiresIn, scopes: Object.freeze([...scopes]),
       refreshToken, refreshExpiresIn: family.currentExpiresAt - now,
@@ -133,20 +152,12 @@ export class RefreshFamilies {
   }
 
   private async load(familyId: string): Promise<Loaded> {
-    try {
-      const text = await this.store.get(familyKey(familyId));
-      return { text, family: parseFamily(text) };
-    } catch (cause) {
-      throw new RefreshTokenError('unavailable', { cause });
-    }
+    const text = await timed(() => this.store.get(familyKey(familyId)));
+    return { text, family: parseFamily(text) };
   }
 
-  private async swap(familyId: string, loaded: Loaded, next: Family): Promise<boolean> {
-    try {
-      return await this.store.compareAndSwap(familyKey(familyId), loaded.text, serializeFamily(next), this.ttlMs(next));
-    } catch (cause) {
-      throw new RefreshTokenError('unavailable', { cause });
-    }
+  private swap(familyId: string, loaded: Loaded, next: Family): Promise<boolean> {
+    return timed(() => this.store.compareAndSwap(familyKey(familyId), loaded.text, serializeFamily(next), this.ttlMs(next)));
   }
 
   /**
@@ -228,12 +239,9 @@ export class RefreshFamilies {
     throw new RefreshTokenError('unavailable');
   }
 
-  private async revokeSid(familyId: string): Promise<void> {
-    try {
-      await this.backend.revokeSid(familyId);
-    } catch (cause) {
-      throw new RefreshTokenError('unavailable', { cause });
-    }
+  // Applied by this instance at once whatever the store does, and written again until it is stored.
+  private revokeSid(familyId: string): Promise<void> {
+    return timed(() => this.backend.revokeSid(familyId));
   }
 
   /** Ends the family of a refresh token the client presents (a logout); an unknown token ends nothing. */
@@ -247,13 +255,8 @@ export class RefreshFamilies {
 
   /** Ends every family of `sub` (sign-out everywhere); resolves to how many were live. */
   async endSubject(sub: string): Promise<number> {
-    let entries: ReadonlyArray<readonly [string, string]>;
     const prefix = subjectKeyPrefix(sub);
-    try {
-      entries = await this.store.entries(prefix);
-    } catch (cause) {
-      throw new RefreshTokenError('unavailable', { cause });
-    }
+    const entries = await timed(() => this.store.entries(prefix));
     let ended = 0;
     for (const [key] of entries) {
       const familyId = key.slice(prefix.length);
