@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { memoryStore, type Store } from '../lib';
-import { createDemoApp, demoReady, type DemoSigning } from './app';
+import { createDemoApp, demoReady, type DemoSigning, demoUpgrades } from './app';
 
 const port = Number(process.env.PORT ?? 3000);
 
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     res.setHeader('X-Demo-Process', String(process.pid));
     app(req, res);
   });
+  server.on('upgrade', demoUpgrades(app).upgrade);
   server.listen(port, '127.0.0.1', () => {
     const { port: actual } = server.address() as AddressInfo;
     console.log(`express-jwt-auth demo listening on http://127.0.0.1:${actual}${worker}`);

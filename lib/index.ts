@@ -39,7 +39,11 @@ export type { JWTAuthenticationBackendOptions } from './jwt/jwt-backend-options'
 export { JWTUser } from './jwt/jwt-user';
 export type { RevokeOptions } from './jwt/revocation';
 export type { RevocationOptions } from './jwt/revocation-options';
+export type { KeyResolutionOptions, KeyResolverFunction, ResolvedKey } from './jwt/issuers/key-resolver-options';
+export { KeyResolverTimeoutError } from './jwt/issuers/resolved-keys';
+export type { TrustedIssuer } from './jwt/issuers/trusted-issuer';
 export type { Algorithm } from './keys/algorithms';
+export type { DiscoveryDocument } from './keys/discovery';
 export type { KeyInput, SigningKeyInput } from './keys/key-objects';
 export { type KeySetFetchErrorDetails, KeySetFetchError, type KeySetFetchFailure } from './keys/key-set-fetch-error';
 export type { RemoteKeySetOptions } from './keys/remote-key-set';

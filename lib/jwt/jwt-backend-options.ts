@@ -9,6 +9,9 @@ import type { JsonWebKeySet, KeyMap } from '../keys/static-key-set';
 import type { KeyInput, SigningKeyInput } from '../keys/key-objects';
 import type { Store } from '../store/store';
 import type { RevocationOptions } from './revocation-options';
+import type { DiscoveryDocument } from '../keys/discovery';
+import type { KeyResolutionOptions, KeyResolverFunction } from './issuers/key-resolver-options';
+import type { TrustedIssuer } from './issuers/trusted-issuer';
 import type { RefreshTokenOptions } from '../refresh/refresh-options';
 
 /**
@@ -183,6 +186,65 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
   /** How the local copy of the revocations is kept and what happens when the store is away. Default: see {@link RevocationOptions}. */
   readonly revocation?: RevocationOptions;
   /**
+   * Several trusted identity providers, each with its `issuer`, its `audience` and its own keys
+   * (`jwksUri`, discovery from `issuer`, or static keys) and outage state. The token's `iss`,
+   * read before verification only to choose an entry, picks one; an `iss` missing or not listed
+   * is refused with 401 `invalid_token` without any fetch. Replaces `secretKey`, `jwksUri`,
+   * `issuer` and `audience`; the backend then only verifies. See docs/several-issuers.md.
+   * Default: none.
+   *
+   * @example
+   * ```ts
+   * new JWTAuthenticationBackend({ issuers: [
+   *   { issuer: 'https://login.tenant-a.example', audience: 'orders-api' },
+   *   { issuer: 'https://auth.tenant-b.example/realms/b', audience: 'orders-api', discovery: 'oauth-authorization-server' },
+   * ] });
+   * ```
+   */
+  readonly issuers?: readonly TrustedIssuer[];
+  /**
+   * Which metadata document discovery reads to find the key set from `issuer` (without
+   * `jwksUri` or `secretKey`): `'openid-configuration'` (OpenID Connect), `'oauth-authorization-server'`
+   * (RFC 8414), or both in the order to try them. Also the default of each `issuers` entry.
+   * Default: `'openid-configuration'`.
+   */
+  readonly discovery?: DiscoveryDocument | readonly DiscoveryDocument[];
+  /**
+   * Finds the verification key of each request's token, e.g. per tenant, under the same key
+   * type, algorithm and strength rules as `secretKey`; `algorithms` must be given. Its answers
+   * are remembered and its outages answered 503 as a remote key set's (see `keyResolution`).
+   * Replaces `secretKey` and `jwksUri`; the backend then only verifies. Default: none.
+   *
+   * @example
+   * ```ts
+   * new JWTAuthenticationBackend({
+   *   algorithms: ['RS256'],
+   *   keyResolver: async (req, header) => (await tenants.byHost(req.headers.host))?.publicKeyPem ?? null,
+   *   keyResolution: { cacheKey: (req, header) => `${req.headers.host}|${String(header.kid)}` },
+   * });
+   * ```
+   */
+  readonly keyResolver?: KeyResolverFunction;
+  /** How the keys of `keyResolver` are remembered and how long it may take. Default: see {@link KeyResolutionOptions}. */
+  readonly keyResolution?: KeyResolutionOptions;
+  /**
+   * This server's resource identifier (RFC 8707, RFC 9728 §1.2), e.g. an MCP server's
+   * `'https://mcp.example.com/mcp'`: every token's `aud` must contain it exactly (401
+   * `invalid_token`, reason `claim_mismatch` or `missing_claim`, claim `aud`), on top of
+   * `audience` when both are given; `createToken` writes it into `aud` (beside a single-string
+   * `audience`). A canonical URL: `https` (plain `http` only to localhost), lower-case scheme and
+   * host, no default port, query or fragment. Its metadata URL goes into every challenge (see
+   * `resourceMetadataUrl`). Default: not checked.
+   */
+  readonly resource?: string;
+  /**
+   * The URL of this server's RFC 9728 protected-resource metadata, written into every
+   * `WWW-Authenticate` challenge as `resource_metadata` (RFC 9728 §5.1), where MCP clients look
+   * for it. Default: derived from `resource` by path insertion
+   * (`https://mcp.example.com/.well-known/oauth-protected-resource/mcp`); none without `resource`.
+   */
+  readonly resourceMetadataUrl?: string;
+  /**
    * Issue a rotating refresh token with every `login()` and token-endpoint answer, kept in
    * `store` (required): `refresh()` exchanges it, a reused one ends its sign-in everywhere. See
    * docs/refresh-tokens.md. Default: none.
@@ -197,5 +259,7 @@ export const JWT_BACKEND_OPTION_NAMES: readonly string[] = Object.freeze([
   'retrieveUser', 'isRevoked', 'signingKey', 'expiresIn', 'jwksUri', 'keySetFetch', 'allowWeakKeys',
   'signingKeyId', 'type', 'maxTokenLength', 'cacheSize', 'cacheMaxAge', 'cookie',
   'store', 'revocation',
+  'issuers', 'discovery', 'keyResolver', 'keyResolution',
+  'resource', 'resourceMetadataUrl',
   'refreshTokens',
 ]);

@@ -16,6 +16,8 @@ import { HeaderTokenSource } from '../request/header-source';
 import type { TokenSource } from '../request/token-source';
 import type { BaseUser } from '../user';
 import { registerIssuer } from './issuer-registry';
+import { buildSelectionVerifier } from './issuers/build-selection-verifier';
+import type { RequestVerifier } from './issuers/resolver-verifier';
 import type { JWTAuthenticationBackendOptions } from './jwt-backend-options';
 import { JWTUser } from './jwt-user';
 import { type JwtSettings, readJwtOptions } from './read-jwt-options';
@@ -91,6 +93,7 @@ function buildVerifier(settings: JwtSettings<BaseUser>): JwtVerifier {
     issuer: settings.issuer,
     audience: settings.audience,
     subject: settings.subject,
+    resource: settings.resource,
     clockTolerance: settings.clockTolerance,
     maxAge: settings.maxAge,
     requiredClaims: settings.requiredClaims,
@@ -106,6 +109,18 @@ function buildVerifier(settings: JwtSettings<BaseUser>): JwtVerifier {
   });
 }
 
+/** The `aud` of issued tokens: what the backend requires of `aud`, so it accepts what it issues. */
+function signedAudience(audience: string | undefined, resource: string | undefined): string | readonly string[] | undefined {
+  if (audience === undefined || resource === undefined || audience === resource) return audience ?? resource;
+  return [audience, resource];
+}
+
+function acceptedIssuers(settings: JwtSettings<BaseUser>): readonly string[] {
+  const { issuer, keySelection } = settings;
+  if (keySelection?.kind === 'issuers') return Object.freeze(keySelection.issuers.map((entry) => entry.issuer));
+  return Object.freeze(issuer === undefined ? [] : [issuer].flat());
+}
+
 function buildSigner(settings: JwtSettings<BaseUser>): JwtSigner | undefined {
   const { signingKey, signingKeyId } = settings.keys;
   if (signingKey === undefined) return undefined;
@@ -118,7 +133,7 @@ function buildSigner(settings: JwtSettings<BaseUser>): JwtSigner | undefined {
     // The first allowed algorithm the signing key can produce (e.g. EdDSA in ['RS256', 'EdDSA']).
     algorithm: algorithms.find((algorithm) => describeMisfit(publicHalf, algorithm, true) === undefined) ?? algorithms[0],
     issuer: typeof issuer === 'string' ? issuer : undefined,
-    audience: typeof audience === 'string' ? audience : undefined,
+    audience: signedAudience(typeof audience === 'string' ? audience : undefined, settings.resource),
     expiresIn: settings.expiresIn,
     clock: settings.clock,
     allowWeakKeys: settings.allowWeakKeys,
@@ -155,9 +170,13 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   readonly cookieName: string | undefined;
   /** The claims the scopes are read from, in order. */
   readonly scopeClaims: readonly string[];
+  /** Every accepted `iss`: `issuer` as a list, or the `issuer` of each `issuers` entry; empty when `iss` is not checked. */
+  readonly acceptedIssuers: readonly string[];
+  /** The RFC 8707 resource URL every token's `aud` must contain (`resource`); `undefined` when not checked. */
+  readonly resource: string | undefined;
   private readonly settings: JwtSettings<TUser>;
   private readonly sources: readonly TokenSource[];
-  private readonly verify: JwtVerifier;
+  private readonly verify: RequestVerifier;
   private readonly sign: JwtSigner | undefined;
   private readonly revocations: RevocationList | undefined;
   private readonly refreshTokens: BackendRefresh | undefined;
@@ -168,10 +187,13 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
     this.challenge = this.settings.challenge;
     this.headerName = this.settings.headerName;
     this.scopeClaims = this.settings.scopeClaims;
+    this.acceptedIssuers = acceptedIssuers(this.settings);
+    this.resource = this.settings.resource;
     this.sources = buildSources(owner, this.settings);
     const cookie = this.sources.find((source): source is CookieTokenSource => source instanceof CookieTokenSource);
     this.cookieName = cookie?.name;
-    this.verify = buildVerifier(this.settings);
+    const { keySelection } = this.settings;
+    this.verify = keySelection === undefined ? buildVerifier(this.settings) : buildSelectionVerifier(this.settings, keySelection);
     this.sign = buildSigner(this.settings);
     this.revocations = this.settings.revocation && new RevocationList(this.settings.revocation, (token) => this.verify(token));
     if (this.sign !== undefined) registerIssuer(this, (claims, expiresIn) => this.issue(claims, expiresIn));
@@ -211,7 +233,7 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   }
 
   private authenticateToken(token: string, req: IncomingMessage): AuthResult<TUser> | Promise<AuthResult<TUser>> {
-    const payload = this.verify(token);
+    const payload = this.verify(token, req);
     return isThenable<TokenPayload>(payload)
       ? Promise.resolve(payload).then((verified) => this.buildResult(token, verified, req))
       : this.buildResult(token, payload, req);
