@@ -34,6 +34,20 @@ async function revocationStore(): Promise<Store> {
   return redisStore({ client });
 }
 
+type RequestListener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+// With METRICS=1, GET /metrics answers in the Prometheus text format, through OpenTelemetry's
+// Prometheus exporter (loaded only then, as the otel subpath is).
+async function metricsHandler(): Promise<RequestListener | undefined> {
+  if (process.env.METRICS !== '1') return undefined;
+  const [{ MeterProvider }, { PrometheusExporter }, { authenticationMetrics }] = await Promise.all([
+    import('@opentelemetry/sdk-metrics'), import('@opentelemetry/exporter-prometheus'), import('../lib/otel'),
+  ]);
+  const exporter = new PrometheusExporter({ preventServerStart: true });
+  authenticationMetrics({ meterProvider: new MeterProvider({ readers: [exporter] }) });
+  return (req, res) => exporter.getMetricsRequestHandler(req, res);
+}
+
 async function main(): Promise<void> {
   let apiKey = process.env.DEMO_API_KEY;
   if (apiKey === undefined || apiKey === '') {
@@ -42,11 +56,13 @@ async function main(): Promise<void> {
   }
   const app = createDemoApp({ signing: signing(), apiKey, store: await revocationStore() });
   await demoReady(app);
+  const metrics = await metricsHandler();
   const worker = cluster.isWorker ? ` (worker ${process.pid})` : '';
   // Says which process answered, so that a cluster's load balancing can be seen with curl -i.
   const server = http.createServer((req, res) => {
     res.setHeader('X-Demo-Process', String(process.pid));
-    app(req, res);
+    if (metrics !== undefined && req.method === 'GET' && req.url === '/metrics') metrics(req, res);
+    else app(req, res);
   });
   server.on('upgrade', demoUpgrades(app).upgrade);
   server.listen(port, '127.0.0.1', () => {

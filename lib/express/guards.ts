@@ -4,6 +4,7 @@ import { rejectUnknownOptions } from '../core/options';
 import { isThenable } from '../core/thenable';
 import { InsufficientScopeError, NotAuthenticatedError } from '../errors';
 import { asError } from '../core/as-error';
+import { publishGuardRefusal } from '../observability/guard-events';
 import type { AuthenticatedRequest, GuardedHandler, IdentifiedRequest } from './authenticated-request';
 import type { AuthContext } from './request-context';
 import { contextOf } from './request-state';
@@ -109,6 +110,7 @@ function createGuard(owner: string, scopes: readonly string[], options: Requires
     // (`app.all('/x', authenticated(), handler)`), and is a plain `next()` for app-wide guards.
     if (context.guardsPass) return next('route');
     if (auth?.isAuthenticated !== true) {
+      publishGuardRefusal(owner, 'not_authenticated', redirect === undefined ? 401 : 303);
       if (redirect !== undefined) {
         res.redirect(303, redirectTarget(redirect, req));
         return;
@@ -117,6 +119,7 @@ function createGuard(owner: string, scopes: readonly string[], options: Requires
       return;
     }
     if (!auth.hasScopes(scopes)) {
+      publishGuardRefusal(owner, 'insufficient_scope', statusCode ?? 403);
       context.fail(new InsufficientScopeError(scopes, { challenge: context.challenge, status: statusCode }), req, res, next);
       return;
     }

@@ -12,6 +12,7 @@ import type { RevocationOptions } from './revocation-options';
 import type { DiscoveryDocument } from '../keys/discovery';
 import type { KeyResolutionOptions, KeyResolverFunction } from './issuers/key-resolver-options';
 import type { TrustedIssuer } from './issuers/trusted-issuer';
+import type { AuthLogger } from '../observability/logger';
 import type { RefreshTokenOptions } from '../refresh/refresh-options';
 
 /**
@@ -245,6 +246,12 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
    */
   readonly resourceMetadataUrl?: string;
   /**
+   * Where what an operator must see is logged, once per cause at warning level: a remote key
+   * set's configuration fault (the issuer expected and the one found, a refused URL, no usable
+   * key). Never part of a response. `false` silences it. Default: `console` (`console.warn`).
+   */
+  readonly logger?: AuthLogger | false;
+  /**
    * Issue a rotating refresh token with every `login()` and token-endpoint answer, kept in
    * `store` (required): `refresh()` exchanges it, a reused one ends its sign-in everywhere. See
    * docs/refresh-tokens.md. Default: none.
@@ -261,5 +268,6 @@ export const JWT_BACKEND_OPTION_NAMES: readonly string[] = Object.freeze([
   'store', 'revocation',
   'issuers', 'discovery', 'keyResolver', 'keyResolution',
   'resource', 'resourceMetadataUrl',
+  'logger',
   'refreshTokens',
 ]);
