@@ -18,14 +18,19 @@ export {
   type AuthenticationErrorCode,
   CrossSiteRequestError,
   InsufficientScopeError,
+  InvalidDpopProofError,
+  type InvalidDpopProofErrorOptions,
+  type InvalidDpopProofReason,
   InvalidRequestError,
   type InvalidRequestReason,
   InvalidTokenError,
   type InvalidTokenReason,
   KeySetUnavailableError,
   NotAuthenticatedError,
+  ProofReplayUnavailableError,
   RevocationUnavailableError,
   TemporarilyUnavailableError,
+  UseDpopNonceError,
 } from './errors';
 export type { AuthenticatedRequest, GuardedHandler, IdentifiedRequest } from './express/authenticated-request';
 export type { ExcludePattern } from './express/exclusions';
@@ -34,6 +39,7 @@ export { type JwksHandlerOptions, jwksHandler } from './express/jwks-handler';
 export { authenticationMiddleware, type AuthenticationMiddlewareOptions } from './express/middleware';
 export { type AuthenticationErrorHandler, renderAuthenticationError } from './express/render-error';
 export { sameOriginOnly, type SameOriginOnlyOptions } from './express/same-origin-only';
+export { DEFAULT_DPOP_ALGORITHMS, type DpopAlgorithm, type DpopMode, type DpopNonceOptions, type DpopOptions, type MtlsOptions } from './jwt/dpop/dpop-options';
 export { type ClaimsOrSubject, type CreateTokenOptions, JWTAuthenticationBackend, type LoginOptions } from './jwt/jwt-backend';
 export type { JWTAuthenticationBackendOptions } from './jwt/jwt-backend-options';
 export { JWTUser } from './jwt/jwt-user';

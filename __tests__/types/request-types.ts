@@ -10,6 +10,7 @@ import {
   authenticationMiddleware,
   type BaseUser,
   type IdentifiedRequest,
+  type InvalidDpopProofReason,
   type InvalidRequestReason,
   type InvalidTokenReason,
   JWTAuthenticationBackend,
@@ -122,6 +123,15 @@ export function describeError(err: AnyAuthenticationError): string {
       // @ts-expect-error a CrossSiteRequestError has no reason
       void err.reason;
       return err.message;
+    }
+    case 'invalid_dpop_proof': {
+      assertType<typeof err.reason, InvalidDpopProofReason>(true);
+      return err.reason;
+    }
+    case 'use_dpop_nonce': {
+      // @ts-expect-error a UseDpopNonceError has no reason
+      void err.reason;
+      return err.nonce;
     }
     default: {
       const unreachable: never = err;
