@@ -13,6 +13,7 @@ import { apiRoutes } from './api-routes';
 import { browserRoutes } from './browser-routes';
 import { createOAuth2Backend, oauth2Routes, TOKEN_PATH } from './oauth2-routes';
 import { demoSecurityBackends, OPENAPI_PUBLIC_PATHS, openApiRoutes } from './openapi';
+import { REFRESH_COOKIE_PATH, REFRESH_PATH, silentRefreshRoutes } from './silent-refresh';
 import { TOKEN_LIFETIME_SEC } from './tokens';
 import { type DemoAccount, findAccount } from './users';
 import { type DemoWebSocket, demoWebSocket } from './websocket';
@@ -45,6 +46,8 @@ export interface DemoAppOptions {
    * `memoryStore()` of this process.
    */
   readonly store?: Store;
+  /** Lifetime of the access tokens, in seconds (the browser refreshes before it ends). Default: `TOKEN_LIFETIME_SEC` (3600). */
+  readonly tokenLifetimeSec?: number;
 }
 
 const READY = Symbol('demo backend ready');
@@ -70,15 +73,18 @@ export function demoReady(app: Express): Promise<void> {
  * `GET /openapi.json` the OpenAPI document with security derived from the guards, and `GET /docs`
  * Swagger UI.
  */
-export function createDemoApp({ signing, clock = Date.now, secureCookies = false, apiKey, store = memoryStore() }: DemoAppOptions): Express {
+export function createDemoApp({ signing, clock = Date.now, secureCookies = false, apiKey, store = memoryStore(), tokenLifetimeSec = TOKEN_LIFETIME_SEC }: DemoAppOptions): Express {
   // One JWT backend serves both the API and the pages: the Authorization header first, then the cookie.
   const backend = new JWTAuthenticationBackend<DemoAccount>({
     ...keyOptions(signing),
     clock,
-    expiresIn: TOKEN_LIFETIME_SEC,
+    expiresIn: tokenLifetimeSec,
     cookie: { secure: secureCookies },
     // Revocations (POST /revoke, POST /revoke-all) are checked on every request, in process.
     store,
+    // Every sign-in also gets a rotating refresh token: in the body of POST /token, in an
+    // HttpOnly cookie sent only to /auth for the pages (docs/refresh-tokens.md).
+    refreshTokens: { cookie: { path: REFRESH_COOKIE_PATH } },
     retrieveUser: (payload) => findAccount(payload.sub),
   });
   // The OAuth2 password flow around the same backend issues its tokens at POST /token, for Swagger UI's "Authorize".
@@ -89,12 +95,13 @@ export function createDemoApp({ signing, clock = Date.now, secureCookies = false
   app.locals[WEBSOCKET as unknown as string] = demoWebSocket(backend, store, clock);
   // Logging in and out must work with a stale or foreign token still around.
   app.use(authenticationMiddleware([backend, new ApiKeyBackend(apiKey)], {
-    exclude: ['/login', '/session', '/logout', TOKEN_PATH, ...OPENAPI_PUBLIC_PATHS],
+    exclude: ['/login', '/session', '/logout', TOKEN_PATH, ...OPENAPI_PUBLIC_PATHS, REFRESH_PATH, '/silent-refresh.js'],
   }));
   if (signing.algorithm === 'EdDSA') app.get('/.well-known/jwks.json', jwksHandler(backend));
   app.use(apiRoutes(backend));
   app.use(browserRoutes(backend));
   app.use(oauth2Routes(oauth2));
+  app.use(silentRefreshRoutes(backend));
   app.use(openApiRoutes({ backends: demoSecurityBackends(oauth2, backend) }));
 
   const badBody: ErrorRequestHandler = (err: { type?: string; status?: number }, _req, res, next) => {

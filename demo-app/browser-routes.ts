@@ -39,7 +39,8 @@ export function browserRoutes(backend: JWTAuthenticationBackend<DemoAccount>): R
   });
 
   router.get('/profile', authenticated({ redirect: '/login' }, (req: AuthenticatedRequest<DemoAccount>, res) => {
-    res.type('html').send(profilePage(req.user.displayName, req.auth.scopes));
+    const exp = req.auth.payload?.exp;
+    res.type('html').send(profilePage(req.user.displayName, req.auth.scopes, typeof exp === 'number' ? exp - Math.floor(Date.now() / 1000) : undefined));
   }));
 
   router.post('/notes', form, requires('read', (req: AuthenticatedRequest<DemoAccount>, res) => {
@@ -47,8 +48,9 @@ export function browserRoutes(backend: JWTAuthenticationBackend<DemoAccount>): R
     res.type('html').send(notePage(req.user.displayName, typeof note === 'string' ? note : ''));
   }));
 
-  router.post('/logout', sameOriginOnly(), (_req, res) => {
-    backend.logout(res);
+  // Ends the sign-in (its refresh-token family, named by the session's access token) everywhere.
+  router.post('/logout', sameOriginOnly(), async (req, res) => {
+    await backend.logout(res, { req });
     res.redirect(303, '/login');
   });
 

@@ -27,8 +27,8 @@ export function loginPage(next: string, error?: string): string {
 <p>Try alice / alice-password or admin / admin-password.</p>`);
 }
 
-/** The signed-in user's page: who they are, a note form and a logout button. */
-export function profilePage(username: string, scopes: readonly string[]): string {
+/** The signed-in user's page: who they are, a note form and a logout button; it refreshes the session `expiresInSec` (when given) ahead. */
+export function profilePage(username: string, scopes: readonly string[], expiresInSec?: number): string {
   return page('Profile', `<p id="who">Signed in as <strong>${escapeHtml(username)}</strong></p>
 <p id="scopes">Scopes: ${escapeHtml(scopes.join(' '))}</p>
 <form method="post" action="/notes">
@@ -45,7 +45,9 @@ const live = document.getElementById('live');
 const socket = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws');
 socket.onmessage = (event) => { const hello = JSON.parse(event.data); live.textContent = 'Live: connected as ' + hello.user + ' (' + hello.scopes.join(' ') + ')'; };
 socket.onclose = (event) => { live.textContent += ' · closed (' + event.code + (event.reason ? ': ' + event.reason : '') + ')'; };
-</script>`);
+</script>${expiresInSec === undefined ? '' : `
+<p>Silent refreshes: <span id="refreshes">0</span></p>
+<script src="/silent-refresh.js" data-expires-in="${Math.max(1, Math.floor(expiresInSec))}"></script>`}`);
 }
 
 /** The answer to a saved note. */

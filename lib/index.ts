@@ -68,6 +68,11 @@ export type {
 } from './observability/messages';
 export { publishRefreshReuse } from './observability/refresh-reuse';
 export { memoryStore, type MemoryStoreOptions } from './store/memory-store';
+export { refreshHandler } from './express/refresh-handler';
+export { RefreshTokenError, type RefreshTokenErrorCode, type RefreshTokenErrorReason } from './refresh/refresh-error';
+export type { RefreshCookieOptions, RefreshTokenOptions } from './refresh/refresh-options';
+export type { LogoutOptions, RefreshOptions } from './refresh/refresh-side';
+export type { TokenPair } from './refresh/token-pair';
 export type { FeedListener, Store, Subscription } from './store/store';
 export { FailureThrottle, failureThrottle, type ThrottleSubject } from './throttle/failure-throttle';
 export type { FailureThrottleOptions } from './throttle/failure-throttle-options';

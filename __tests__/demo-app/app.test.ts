@@ -21,7 +21,7 @@ describe('demo app', () => {
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600, scope: 'read' });
       const payload = JSON.parse(Buffer.from(res.body.access_token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
-      expect(payload).toEqual({ sub: 'alice', username: 'alice', scope: 'read', iat: NOW, exp: NOW + 3600, jti: expect.any(String) });
+      expect(payload).toEqual({ sub: 'alice', username: 'alice', scope: 'read', iat: NOW, exp: NOW + 3600, jti: expect.any(String), sid: expect.any(String) });
       expect(res.headers.authorization).toBe(`Bearer ${res.body.access_token}`);
     });
 

@@ -19,8 +19,8 @@ describe('demo app token endpoint', () => {
   it('issues alice a token with her scope, which the demo\'s API accepts', async () => {
     const res = await tokenFor('alice', 'alice-password');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600, scope: 'read' });
-    expect(payloadOf(res.body.access_token)).toEqual({ username: 'alice', sub: 'alice', scope: 'read', iat: NOW, exp: NOW + 3600, jti: expect.any(String) });
+    expect(res.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600, scope: 'read', refresh_token: expect.any(String) });
+    expect(payloadOf(res.body.access_token)).toEqual({ username: 'alice', sub: 'alice', scope: 'read', iat: NOW, exp: NOW + 3600, jti: expect.any(String), sid: expect.any(String) });
     const me = await request(app).get('/me').set('Authorization', `Bearer ${res.body.access_token}`);
     expect(me.body).toEqual({ username: 'alice', identity: 'alice', scopes: ['authenticated', 'read'] });
     const admin = await request(app).get('/admin').set('Authorization', `Bearer ${res.body.access_token}`);

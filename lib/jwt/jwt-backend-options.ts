@@ -14,6 +14,7 @@ import type { KeyResolutionOptions, KeyResolverFunction } from './issuers/key-re
 import type { TrustedIssuer } from './issuers/trusted-issuer';
 import type { AuthLogger } from '../observability/logger';
 import type { DpopMode, DpopOptions, MtlsOptions } from './dpop/dpop-options';
+import type { RefreshTokenOptions } from '../refresh/refresh-options';
 
 /**
  * Options of {@link JWTAuthenticationBackend}. Read once, validated, and copied at construction;
@@ -275,6 +276,12 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
    * always checked against the connection's certificate. Default: the connection only.
    */
   readonly mtls?: MtlsOptions;
+  /**
+   * Issue a rotating refresh token with every `login()` and token-endpoint answer, kept in
+   * `store` (required): `refresh()` exchanges it, a reused one ends its sign-in everywhere. See
+   * docs/refresh-tokens.md. Default: none.
+   */
+  readonly refreshTokens?: RefreshTokenOptions;
 }
 
 /** The option names {@link JWTAuthenticationBackendOptions} knows. */
@@ -288,4 +295,5 @@ export const JWT_BACKEND_OPTION_NAMES: readonly string[] = Object.freeze([
   'resource', 'resourceMetadataUrl',
   'logger',
   'dpop', 'dpopOptions', 'mtls',
+  'refreshTokens',
 ]);

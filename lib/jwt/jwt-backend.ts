@@ -9,6 +9,9 @@ import { AuthCredentials, type TokenPayload } from '../credentials';
 import { describeMisfit } from '../keys/key-objects';
 import { publicJwk } from '../keys/publish';
 import type { JsonWebKeySet } from '../keys/static-key-set';
+import { BackendRefresh, type LogoutOptions, type RefreshOptions } from '../refresh/refresh-side';
+import { registerRefreshSide } from '../refresh/refresh-registry';
+import type { TokenPair } from '../refresh/token-pair';
 import { HeaderTokenSource } from '../request/header-source';
 import type { TokenSource } from '../request/token-source';
 import type { BaseUser } from '../user';
@@ -179,6 +182,7 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   private readonly sign: JwtSigner | undefined;
   private readonly revocations: RevocationList | undefined;
   private readonly binding: SenderConstraint;
+  private readonly refreshTokens: BackendRefresh | undefined;
 
   constructor(options: JWTAuthenticationBackendOptions<TUser>) {
     const owner = 'JWTAuthenticationBackend';
@@ -197,6 +201,25 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
     this.sign = buildSigner(this.settings);
     this.revocations = this.settings.revocation && new RevocationList(this.settings.revocation, (token) => this.verify(token));
     if (this.sign !== undefined) registerIssuer(this, (claims, expiresIn) => this.issue(claims, expiresIn));
+    this.refreshTokens = this.buildRefresh(owner);
+  }
+
+  private buildRefresh(owner: string): BackendRefresh | undefined {
+    const { refresh } = this.settings;
+    if (refresh === undefined || this.revocations === undefined) return undefined;
+    if (this.sign === undefined) throw new TypeError(`${owner}: "refreshTokens" needs a backend that can sign: give it "signingKey" (the private key).`);
+    const revocations = this.revocations;
+    const side = new BackendRefresh(refresh, {
+      owner,
+      challenge: this.challenge,
+      sources: this.sources,
+      scopeClaims: this.scopeClaims,
+      issue: (claims, expiresIn) => this.issue(claims, expiresIn),
+      verify: (token) => this.verify(token),
+      revokeSid: (sid) => revocations.revokeSid(sid),
+    });
+    registerRefreshSide(this, side);
+    return side;
   }
 
   /**
@@ -286,7 +309,10 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
    * the `cookie` option, in the cookie (`Max-Age` the token's lifetime). The answer has status
    * 201 (see `status`), `Cache-Control: no-store`, `Pragma: no-cache`, and the RFC 6749 §5.1
    * body `{ access_token, token_type, expires_in, scope }` (`scope` when the token has scopes).
-   * Returns the token. A login route of a cookie backend should be guarded by
+   * Returns the token. With `refreshTokens` the answer also carries a refresh token (in the body
+   * as `refresh_token`, or in the refresh cookie of a cookie backend) and is sent once its
+   * family is stored; when the store cannot be reached it is 503 `temporarily_unavailable`
+   * instead, and the returned token is refused. A login route of a cookie backend should be guarded by
    * `sameOriginOnly()`, so that another site cannot sign a visitor into an account of its choosing.
    *
    * @example
@@ -303,6 +329,11 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
     if (!Number.isInteger(status) || status < 200 || status > 399) {
       throw new TypeError('login: "status" must be an integer success or redirection status (200-399).');
     }
+    if (this.refreshTokens !== undefined) {
+      const { familyId, access } = this.refreshTokens.issueSignIn(typeof claimsOrSubject === 'string' ? { sub: claimsOrSubject } : claimsOrSubject, options.expiresIn);
+      void this.refreshTokens.sendSignIn(res, status, familyId, access, options.body);
+      return access.token;
+    }
     const issued = this.issue(claimsOrSubject, options.expiresIn);
     for (const source of this.sources) source.attach(res, issued.token, issued.expiresIn);
     sendCredentialResponse(res, status, options.body === undefined ? this.tokenResponse(issued) : options.body);
@@ -313,14 +344,40 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
    * Takes the token off the client where the backend can: clears the cookie (same name, path and
    * domain, `Max-Age=0`) with the `cookie` option; a header token is forgotten by the client
    * itself. Send your response after it. Like `login()`, guard the route with `sameOriginOnly()`.
+   * With `refreshTokens` it also clears the refresh cookie and ends the sign-in's family (named by
+   * `options.refreshToken`, or the refresh cookie or access token of `options.req`): its refresh
+   * and access tokens are refused everywhere. The cookies are cleared at once; the promise
+   * settles when the family is ended, and rejects (`RefreshTokenError`, 503) when the store
+   * cannot be reached.
    *
    * @example
    * ```ts
    * app.post('/logout', sameOriginOnly(), (req, res) => { backend.logout(res); res.redirect(303, '/login'); });
+   * app.post('/auth/logout', sameOriginOnly(), async (req, res) => { await backend.logout(res, { req }); res.status(204).end(); });
    * ```
    */
-  logout(res: ServerResponse): void {
+  logout(res: ServerResponse, options: LogoutOptions = {}): Promise<void> {
     for (const source of this.sources) source.clear(res);
+    return this.refreshTokens?.logout(res, options) ?? Promise.resolve();
+  }
+
+  /**
+   * Exchanges a refresh token for a new access token and a new refresh token (RFC 6749 §6),
+   * rotating it: the token given stops working. Within `refreshTokens.reuseInterval` of a
+   * rotation, the token it replaced returns the same pair (concurrent refreshes); after, it is a
+   * reuse, and the whole sign-in is ended everywhere. Rejects with {@link RefreshTokenError}
+   * (`invalid_grant`, `invalid_request`, `invalid_scope`, or 503 when the store cannot be
+   * reached). Throws a `TypeError` without the `refreshTokens` option.
+   *
+   * @example
+   * ```ts
+   * const pair = await backend.refresh(req.body.refresh_token);
+   * res.json({ access_token: pair.accessToken, refresh_token: pair.refreshToken, expires_in: pair.expiresIn });
+   * ```
+   */
+  refresh(refreshToken: string, options: RefreshOptions = {}): Promise<TokenPair> {
+    if (this.refreshTokens === undefined) throw new TypeError('refresh: this backend has no "refreshTokens" option (with a "store").');
+    return this.refreshTokens.refresh(refreshToken, options.scope);
   }
 
   /**
@@ -349,7 +406,8 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
    * Signs a subject out everywhere: every token whose `sub` is `sub` and whose `iat` is at or
    * before the current second is refused (401 `invalid_token` reason `revoked`), on every
    * instance sharing the `store`, for `revocation.maxTokenLifetime` seconds. Tokens issued
-   * afterwards are accepted. Throws a `TypeError` without the `store` option.
+   * afterwards are accepted. With `refreshTokens`, every refresh-token family of the subject
+   * ends too. Throws a `TypeError` without the `store` option.
    *
    * @example
    * ```ts
@@ -357,7 +415,9 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
    * ```
    */
   revokeSubject(sub: string): Promise<void> {
-    return this.revocationList('revokeSubject').revokeSubject(sub);
+    const revoked = this.revocationList('revokeSubject').revokeSubject(sub);
+    const families = this.refreshTokens?.families;
+    return families === undefined ? revoked : revoked.then(async () => { await families.endSubject(sub); });
   }
 
   /**

@@ -16,6 +16,7 @@ import { readRevocationOptions, type RevocationSettings } from './revocation-opt
 import { type KeySelection, readKeySelection } from './issuers/read-key-selection';
 import { readResourceOptions } from './read-resource-options';
 import { readSenderConstraintOptions, type SenderConstraintSettings } from './dpop/read-sender-options';
+import { readRefreshOptions, type RefreshSettings } from '../refresh/refresh-options';
 
 /**
  * A JWT backend's options, read and validated once: plain values, from which the backend's
@@ -58,6 +59,8 @@ export interface JwtSettings<TUser extends BaseUser> {
   readonly revocation: RevocationSettings | undefined;
   /** DPoP and mTLS: how tokens bound to a key or a certificate are checked. */
   readonly senderConstraint: SenderConstraintSettings;
+  /** The refresh-token settings; `undefined` without the `refreshTokens` option. */
+  readonly refresh: RefreshSettings | undefined;
   readonly retrieveUser?: (payload: TokenPayload, req: IncomingMessage) => TUser | null | undefined | Promise<TUser | null | undefined>;
   readonly isRevoked?: (payload: TokenPayload, req: IncomingMessage) => boolean | Promise<boolean>;
   /** How the key is chosen token by token (`issuers` or `keyResolver`); `undefined` for one key source. */
@@ -192,6 +195,7 @@ export function readJwtOptions<TUser extends BaseUser>(owner: string, options: J
     allowWeakKeys: options.allowWeakKeys === true,
     revocation,
     senderConstraint: readSenderConstraintOptions(owner, options, { challenge, clock, headerName, cookie: options.cookie !== undefined }),
+    refresh: readRefreshOptions(owner, options.refreshTokens, options.store, options.cookie, clock),
     retrieveUser: check.optionalFunction('retrieveUser', options.retrieveUser, '(payload, req) returning the user or null'),
     isRevoked: check.optionalFunction('isRevoked', options.isRevoked, '(payload, req) returning a boolean'),
     keySelection: selected?.selection,

@@ -5,9 +5,12 @@ export const REVOCATION_KEY_PREFIX = 'revoked:';
 /** The change-feed channel revocations are announced on. */
 export const REVOCATION_CHANNEL = 'revocations';
 
-/** What one revocation says: a token id (`jti`) refused until `until`, or a subject's tokens issued at or before `notBefore`. */
+/**
+ * What one revocation says: a token id (`jti`) or a sign-in's tokens (`sid`, a refresh-token
+ * family) refused until `until`, or a subject's tokens issued at or before `notBefore`.
+ */
 export type Revocation =
-  | { readonly kind: 'jti'; readonly hash: string; readonly until: number }
+  | { readonly kind: 'jti' | 'sid'; readonly hash: string; readonly until: number }
   | { readonly kind: 'sub'; readonly hash: string; readonly notBefore: number; readonly until: number };
 
 const HASH = /^[A-Za-z0-9_-]{43}$/;
@@ -22,7 +25,7 @@ const SECONDS = /^\d{1,15}$/;
  * const key = `${REVOCATION_KEY_PREFIX}jti:${revocationHash('jti', payload.jti)}`;
  * ```
  */
-export function revocationHash(kind: 'jti' | 'sub', id: string): string {
+export function revocationHash(kind: 'jti' | 'sub' | 'sid', id: string): string {
   return createHash('sha256').update(kind).update('\0').update(id).digest('base64url');
 }
 
@@ -33,7 +36,7 @@ export function revocationKey(revocation: Revocation): string {
 
 /** The store value of a revocation: its times in seconds, space-separated. */
 export function revocationValue(revocation: Revocation): string {
-  return revocation.kind === 'jti' ? String(revocation.until) : `${revocation.notBefore} ${revocation.until}`;
+  return revocation.kind !== 'sub' ? String(revocation.until) : `${revocation.notBefore} ${revocation.until}`;
 }
 
 /** The change-feed message of a revocation. */
@@ -47,7 +50,7 @@ function seconds(text: string | undefined): number | undefined {
 
 function build(kind: string | undefined, hash: string | undefined, times: readonly (string | undefined)[]): Revocation | undefined {
   if (hash === undefined || !HASH.test(hash)) return undefined;
-  if (kind === 'jti' && times.length === 1) {
+  if ((kind === 'jti' || kind === 'sid') && times.length === 1) {
     const until = seconds(times[0]);
     return until === undefined ? undefined : { kind, hash, until };
   }

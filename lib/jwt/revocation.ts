@@ -41,6 +41,7 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 interface PayloadHashes {
   readonly jti: string | undefined;
   readonly sub: string | undefined;
+  readonly sid: string | undefined;
 }
 
 interface SubjectEntry {
@@ -57,6 +58,7 @@ interface SubjectEntry {
  */
 export class RevocationList {
   private readonly jtis = new Map<string, number>();
+  private readonly sids = new Map<string, number>();
   private readonly subjects = new Map<string, SubjectEntry>();
   // Verified payloads are frozen and shared by every cache hit of their token: their hashes are
   // computed once per verification, not per request.
@@ -121,8 +123,9 @@ export class RevocationList {
   }
 
   private apply(revocation: Revocation): void {
-    if (revocation.kind === 'jti') {
-      this.jtis.set(revocation.hash, Math.max(revocation.until, this.jtis.get(revocation.hash) ?? 0));
+    if (revocation.kind !== 'sub') {
+      const map = revocation.kind === 'jti' ? this.jtis : this.sids;
+      map.set(revocation.hash, Math.max(revocation.until, map.get(revocation.hash) ?? 0));
       return;
     }
     const known = this.subjects.get(revocation.hash);
@@ -176,16 +179,18 @@ export class RevocationList {
   private prune(): void {
     const now = clockSeconds(this.settings.clock);
     for (const [hash, until] of this.jtis) if (until < now) this.jtis.delete(hash);
+    for (const [hash, until] of this.sids) if (until < now) this.sids.delete(hash);
     for (const [hash, entry] of this.subjects) if (entry.until < now) this.subjects.delete(hash);
   }
 
   private hashesOf(payload: TokenPayload): PayloadHashes {
     let found = this.hashes.get(payload);
     if (found === undefined) {
-      const { jti, sub } = payload;
+      const { jti, sub, sid } = payload;
       found = {
         jti: typeof jti === 'string' ? revocationHash('jti', jti) : undefined,
         sub: typeof sub === 'string' ? revocationHash('sub', sub) : undefined,
+        sid: typeof sid === 'string' ? revocationHash('sid', sid) : undefined,
       };
       this.hashes.set(payload, found);
     }
@@ -193,17 +198,18 @@ export class RevocationList {
   }
 
   /**
-   * Throws `InvalidTokenError('revoked')` when the verified token's `jti` is revoked or its
+   * Throws `InvalidTokenError('revoked')` when the verified token's `jti` or `sid` is revoked or its
    * subject's tokens issued at or before its `iat` are, and `RevocationUnavailableError` (503)
    * when the local copy cannot be trusted (see `maxStalenessMs`, `failOpen`). Synchronous: no
    * store round trip.
    */
   check(payload: TokenPayload): void {
     if (!this.fresh) this.checkStaleness();
-    if (this.jtis.size === 0 && this.subjects.size === 0) return;
+    if (this.jtis.size === 0 && this.subjects.size === 0 && this.sids.size === 0) return;
     const hashes = this.hashesOf(payload);
     const { challenge } = this.settings;
     if (hashes.jti !== undefined && this.jtis.has(hashes.jti)) throw new InvalidTokenError('revoked', { challenge });
+    if (hashes.sid !== undefined && this.sids.has(hashes.sid)) throw new InvalidTokenError('revoked', { challenge });
     const subject = hashes.sub === undefined ? undefined : this.subjects.get(hashes.sub);
     // iat is in whole seconds: a token issued in the second of the revocation is refused too.
     if (subject !== undefined && !(typeof payload.iat === 'number' && payload.iat > subject.notBefore)) {
@@ -248,6 +254,12 @@ export class RevocationList {
     const now = clockSeconds(this.settings.clock);
     const until = now + this.settings.maxTokenLifetime + this.settings.clockTolerance;
     await this.publish({ kind: 'sub', hash: revocationHash('sub', sub), notBefore: now, until });
+  }
+
+  /** Refuses every token of a sign-in (its `sid` claim: a refresh-token family) for `maxTokenLifetime`. */
+  async revokeSid(sid: string): Promise<void> {
+    const until = clockSeconds(this.settings.clock) + this.settings.maxTokenLifetime + this.settings.clockTolerance;
+    await this.publish({ kind: 'sid', hash: revocationHash('sid', sid), until });
   }
 
   // Applied here first, so this instance refuses the token at once whatever the store does;

@@ -14,7 +14,8 @@ export type OAuth2ErrorCode =
   | 'invalid_client'
   | 'invalid_grant'
   | 'unsupported_grant_type'
-  | 'invalid_scope';
+  | 'invalid_scope'
+  | 'temporarily_unavailable';
 
 /**
  * Why an {@link OAuth2Error} was raised: finer than its code, for logs and tests.
@@ -37,7 +38,11 @@ export type OAuth2ErrorReason =
   | 'unsupported_grant_type'
   | 'bad_credentials'
   | 'malformed_scope'
-  | 'scope_not_allowed';
+  | 'scope_not_allowed'
+  | 'refresh_token_invalid'
+  | 'refresh_token_too_large'
+  | 'scope_not_granted'
+  | 'store_unavailable';
 
 interface ReasonInfo {
   readonly code: OAuth2ErrorCode;
@@ -74,6 +79,11 @@ const REASONS: Readonly<Record<OAuth2ErrorReason, ReasonInfo>> = {
   bad_credentials: { code: 'invalid_grant', status: 400, message: 'The username or password is incorrect.' },
   malformed_scope: { code: 'invalid_scope', status: 400, message: 'The scope is not a space-delimited list of scope names.' },
   scope_not_allowed: { code: 'invalid_scope', status: 400, message: 'None of the requested scopes can be granted to this user.' },
+  refresh_token_invalid: { code: 'invalid_grant', status: 400, message: 'The refresh token is invalid, expired or revoked.' },
+  refresh_token_too_large: { code: 'invalid_request', status: 400, message: 'The refresh token is longer than this server accepts.' },
+  scope_not_granted: { code: 'invalid_scope', status: 400, message: 'The requested scope is wider than the scope granted at sign-in.' },
+  // Refresh tokens live in the store: without it none can be checked or recorded (fail closed).
+  store_unavailable: { code: 'temporarily_unavailable', status: 503, message: 'Tokens cannot be issued right now; try again later.' },
 };
 
 /**
@@ -149,6 +159,7 @@ export class OAuth2Error extends Error {
     const headers: Record<string, string> = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
     if (this.reason === 'method_not_allowed') headers.Allow = 'POST';
     if (this.reason === 'body_too_large') headers.Connection = 'close';
+    if (this.reason === 'store_unavailable') headers['Retry-After'] = '5';
     if (this.code === 'invalid_client') headers['WWW-Authenticate'] = formatChallenge({ scheme: 'Basic', realm: this.realm });
     return headers;
   }

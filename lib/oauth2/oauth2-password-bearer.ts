@@ -8,6 +8,7 @@ import { issuerOf } from '../jwt/issuer-registry';
 import { JWTAuthenticationBackend } from '../jwt/jwt-backend';
 import type { JWTUser } from '../jwt/jwt-user';
 import type { OpenApiSecurityProvider } from '../openapi/security-schemes';
+import { refreshSideOf } from '../refresh/refresh-registry';
 import type { BaseUser } from '../user';
 import { OAUTH2_OPTION_NAMES, type OAuth2PasswordBearerOptions } from './oauth2-password-bearer-options';
 import { createTokenEndpoint, type TokenEndpointHandler } from './token-endpoint';
@@ -102,7 +103,8 @@ export class OAuth2PasswordBearer<TUser extends BaseUser = JWTUser> implements A
   /**
    * Builds the token endpoint (RFC 6749 §4.3): a handler for `POST` requests with
    * `grant_type=password`, `username`, `password` and an optional `scope`, answered per §5.1
-   * and §5.2. Mount it at `tokenUrl` with `app.all()` (so that other methods get 405) and
+   * and §5.2. With the backend's `refreshTokens`, every answer also carries a `refresh_token`,
+   * and `grant_type=refresh_token` (RFC 6749 §6) rotates one. Mount it at `tokenUrl` with `app.all()` (so that other methods get 405) and
    * exclude that path from `authenticationMiddleware`. Throws a `TypeError` for bad options, or
    * when the backend cannot sign.
    *
@@ -125,6 +127,7 @@ export class OAuth2PasswordBearer<TUser extends BaseUser = JWTUser> implements A
       realm: this.challenge.realm ?? 'api',
       scopeClaim: this.backend.scopeClaims[0],
       issue: (claims) => issue(claims),
+      refresh: refreshSideOf(this.backend),
     }, options);
   }
 

@@ -2,12 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import { OAuth2Error } from './oauth2-error';
 
 /** The token request parameters the endpoint reads (RFC 6749 §4.3.2, §2.3.1). */
-export type TokenParameterName = 'grant_type' | 'username' | 'password' | 'scope' | 'client_id' | 'client_secret';
+export type TokenParameterName = 'grant_type' | 'username' | 'password' | 'scope' | 'client_id' | 'client_secret' | 'refresh_token';
 
 /** The parameters of a token request: each present at most once, never empty. */
 export type TokenParameters = ReadonlyMap<TokenParameterName, string>;
 
-const NAMES: readonly TokenParameterName[] = ['grant_type', 'username', 'password', 'scope', 'client_id', 'client_secret'];
+const NAMES: readonly TokenParameterName[] = ['grant_type', 'username', 'password', 'scope', 'client_id', 'client_secret', 'refresh_token'];
 
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';

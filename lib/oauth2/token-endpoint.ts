@@ -11,6 +11,9 @@ import { readTokenRequest } from './read-token-request';
 import { readGrantThrottle, runThrottledGrant, sendThrottledGrant } from './throttled-grant';
 import type { FailureThrottle } from '../throttle/failure-throttle';
 import { ThrottledError } from '../throttle/throttled-error';
+import type { RefreshSide } from '../refresh/refresh-registry';
+import type { TokenPair } from '../refresh/token-pair';
+import { asOAuth2Error, runRefreshGrant } from './refresh-grant';
 import {
   type ClientVerifier,
   type CredentialsVerifier,
@@ -40,6 +43,13 @@ export interface TokenEndpointBackend {
   readonly scopeClaim: string;
   /** Signs the claims of a granted request. */
   readonly issue: (claims: Readonly<Record<string, unknown>>) => IssuedToken;
+  /** The backend's refresh tokens, when it has `refreshTokens`: every answer then carries one, and `grant_type=refresh_token` is accepted. */
+  readonly refresh?: RefreshSide;
+}
+
+/** The §5.1 body of a token pair. */
+function pairBody(pair: TokenPair): OAuth2TokenResponseBody & { readonly refresh_token: string } {
+  return { ...tokenResponseBody(pair.accessToken, 'Bearer', pair.expiresIn, pair.scopes), refresh_token: pair.refreshToken };
 }
 
 const OWNER = 'tokenEndpoint';
@@ -103,7 +113,18 @@ export function createTokenEndpoint(backend: TokenEndpointBackend, options: Toke
   async function respond(req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') throw new OAuth2Error('method_not_allowed');
     const parameters = await readTokenRequest(req, maxBodyBytes);
+    const { refresh } = backend;
+    if (refresh !== undefined && parameters.get('grant_type') === 'refresh_token') {
+      const pair = await runRefreshGrant(parameters, req, { verifyClient, realm: backend.realm, refresh });
+      sendCredentialResponse(res, 200, pairBody(pair));
+      return;
+    }
     const { claims, scopes } = await (throttle === undefined ? runPasswordGrant(parameters, req, grantSettings) : runThrottledGrant(throttle, parameters, req, grantSettings));
+    if (refresh !== undefined) {
+      const pair = await refresh.start(claims).catch((err: unknown) => Promise.reject(asOAuth2Error(err)));
+      sendCredentialResponse(res, 200, pairBody(pair));
+      return;
+    }
     const issued = backend.issue(claims);
     // §5.1: `scope` may be left out only when it is what the client asked for; always send it.
     const body: OAuth2TokenResponseBody = tokenResponseBody(issued.token, 'Bearer', issued.expiresIn, scopes);

@@ -79,7 +79,8 @@ export interface TokenCacheMessage {
  * ```
  */
 export interface RevocationMessage {
-  readonly kind: 'jti' | 'sub';
+  /** A token id, a subject, or a sign-in (`sid`: a refresh-token family ended). */
+  readonly kind: 'jti' | 'sub' | 'sid';
   readonly stored: boolean;
 }
 
