@@ -16,8 +16,13 @@ export {
   type AnyAuthenticationError,
   AuthenticationError,
   type AuthenticationErrorCode,
+  type ClaimRequirementReason,
   CrossSiteRequestError,
+  InsufficientClaimsError,
+  type InsufficientClaimsErrorOptions,
   InsufficientScopeError,
+  InsufficientUserAuthenticationError,
+  type InsufficientUserAuthenticationErrorOptions,
   InvalidRequestError,
   type InvalidRequestReason,
   InvalidTokenError,
@@ -28,6 +33,7 @@ export {
   TemporarilyUnavailableError,
 } from './errors';
 export type { AuthenticatedRequest, GuardedHandler, IdentifiedRequest } from './express/authenticated-request';
+export { claimCheck, claimEquals, claimIncludes, type ClaimPredicate } from './express/claim-guards';
 export type { ExcludePattern } from './express/exclusions';
 export { anonymousAllowed, authenticated, type AuthenticatedOptions, requires, type RequiresOptions } from './express/guards';
 export { type JwksHandlerOptions, jwksHandler } from './express/jwks-handler';
@@ -36,6 +42,7 @@ export { type AuthenticationErrorHandler, renderAuthenticationError } from './ex
 export { sameOriginOnly, type SameOriginOnlyOptions } from './express/same-origin-only';
 export { type ClaimsOrSubject, type CreateTokenOptions, JWTAuthenticationBackend, type LoginOptions } from './jwt/jwt-backend';
 export type { JWTAuthenticationBackendOptions } from './jwt/jwt-backend-options';
+export type { ClaimValue } from './jwt/claim-rules';
 export { JWTUser } from './jwt/jwt-user';
 export type { RevokeOptions } from './jwt/revocation';
 export type { RevocationOptions } from './jwt/revocation-options';

@@ -2,12 +2,16 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { SCOPE_TOKEN, VISIBLE_ASCII } from '../core/grammar';
 import { rejectUnknownOptions } from '../core/options';
 import { isThenable } from '../core/thenable';
-import { InsufficientScopeError, NotAuthenticatedError } from '../errors';
+import { type AnyAuthenticationError, AuthenticationError, InsufficientScopeError, NotAuthenticatedError } from '../errors';
 import { asError } from '../core/as-error';
+import { isInstance } from '../core/is-instance';
+import { readStepUp } from '../jwt/step-up';
 import type { AuthenticatedRequest, GuardedHandler, IdentifiedRequest } from './authenticated-request';
+import type { GuardCheck } from './guard-check';
 import type { AuthContext } from './request-context';
 import { contextOf } from './request-state';
-import { tagRouteAccess } from './route-access';
+import { type RouteAccess, tagRouteAccess } from './route-access';
+import { stepUpCheck } from './step-up-check';
 
 /**
  * Options of {@link requires}.
@@ -41,6 +45,19 @@ export interface RequiresOptions {
 export interface AuthenticatedOptions extends RequiresOptions {
   /** Scopes the request must also hold. Default: none. */
   readonly scopes?: string | readonly string[];
+  /**
+   * Step-up (RFC 9470): the token's `acr` must be one of these authentication context classes,
+   * else 401 `insufficient_user_authentication` with `acr_values="..."` in the challenge (in
+   * this order: most preferred first). Checked before `scopes`. Default: `acr` is not checked.
+   */
+  readonly acrValues?: string | readonly string[];
+  /**
+   * Step-up (RFC 9470): the user must have authenticated at most this many seconds ago, by the
+   * token's `auth_time` and the (first) backend's clock, else 401
+   * `insufficient_user_authentication` with `max_age="..."` in the challenge. Not the backend's
+   * `maxAge`, which limits the token's age after `iat`. Default: `auth_time` is not checked.
+   */
+  readonly maxAge?: number;
 }
 
 const GUARD_OPTIONS = ['statusCode', 'redirect'] as const;
@@ -53,7 +70,8 @@ function readScopes(owner: string, scopes: unknown): readonly string[] {
   return Object.freeze([...list]);
 }
 
-function readOptions(owner: string, options: object): RequiresOptions {
+/** Reads `statusCode` and `redirect`, refusing any other option, at construction. */
+export function readOptions(owner: string, options: object): RequiresOptions {
   rejectUnknownOptions(owner, options, GUARD_OPTIONS);
   const { statusCode, redirect } = options as RequiresOptions;
   if (statusCode !== undefined && !(Number.isInteger(statusCode) && statusCode >= 400 && statusCode <= 599)) {
@@ -65,13 +83,15 @@ function readOptions(owner: string, options: object): RequiresOptions {
   return { statusCode, redirect };
 }
 
-function checkObject(owner: string, options: unknown, hint: string): asserts options is object {
+/** Throws a `TypeError` unless `options` is a plain options object. */
+export function checkObject(owner: string, options: unknown, hint: string): asserts options is object {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`${owner}: "options" must be an object, e.g. ${hint}.`);
   }
 }
 
-function checkHandler(owner: string, handler: unknown): void {
+/** Throws a `TypeError` unless `handler` is a function or absent. */
+export function checkHandler(owner: string, handler: unknown): void {
   if (handler !== undefined && typeof handler !== 'function') {
     throw new TypeError(`${owner}: the route handler must be a function (req, res, next).`);
   }
@@ -96,7 +116,18 @@ function runHandler(handler: GuardedHandler<Request>, req: Request, res: Respons
   if (isThenable(outcome)) outcome.then(undefined, (err: unknown) => next(asError(err)));
 }
 
-function createGuard(owner: string, scopes: readonly string[], options: RequiresOptions, handler: GuardedHandler<Request> | undefined): RequestHandler {
+/**
+ * Builds a guard: 401 (or a 303 to `redirect`) for an anonymous request, then `check`'s answer,
+ * then 403 (or `statusCode`) for a missing scope; the handler, when given, runs after all pass.
+ */
+export function createGuard(
+  owner: string,
+  scopes: readonly string[],
+  options: RequiresOptions,
+  handler: GuardedHandler<Request> | undefined,
+  check?: GuardCheck,
+  access: RouteAccess = { kind: 'authenticated', scopes },
+): RequestHandler {
   const { statusCode, redirect } = options;
   const guard = function requireAuthentication(req: Request, res: Response, next: NextFunction): void {
     const context = contextOrFail(owner, req, next);
@@ -116,6 +147,12 @@ function createGuard(owner: string, scopes: readonly string[], options: Requires
       context.fail(new NotAuthenticatedError({ challenge: context.challenge }), req, res, next);
       return;
     }
+    const refusal = check?.(auth, req, context);
+    if (refusal !== undefined) {
+      if (isInstance(refusal, AuthenticationError)) context.fail(refusal as AnyAuthenticationError, req, res, next);
+      else next(refusal);
+      return;
+    }
     if (!auth.hasScopes(scopes)) {
       context.fail(new InsufficientScopeError(scopes, { challenge: context.challenge, status: statusCode }), req, res, next);
       return;
@@ -123,7 +160,7 @@ function createGuard(owner: string, scopes: readonly string[], options: Requires
     if (handler === undefined) next();
     else runHandler(handler, req, res, next);
   };
-  return tagRouteAccess(guard, { kind: 'authenticated', scopes });
+  return tagRouteAccess(guard, access);
 }
 
 /**
@@ -150,8 +187,11 @@ export function authenticated(first: AuthenticatedOptions | GuardedHandler<Reque
   const [options, handler] = typeof first === 'function' ? [{}, first] : [first, second];
   checkObject('authenticated', options, "{ scopes: ['admin'] }, or use requires('admin')");
   checkHandler('authenticated', handler);
-  const { scopes, ...rest } = options;
-  return createGuard('authenticated', readScopes('authenticated', scopes ?? []), readOptions('authenticated', rest), handler);
+  const { scopes, acrValues, maxAge, ...rest } = options;
+  const required = readScopes('authenticated', scopes ?? []);
+  const stepUp = readStepUp('authenticated', acrValues, maxAge);
+  const access: RouteAccess = { kind: 'authenticated', scopes: required, ...(stepUp === undefined ? {} : { stepUp }) };
+  return createGuard('authenticated', required, readOptions('authenticated', rest), handler, stepUp && stepUpCheck(stepUp), access);
 }
 
 /**

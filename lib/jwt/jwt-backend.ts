@@ -18,6 +18,8 @@ import { JWTUser } from './jwt-user';
 import { type JwtSettings, readJwtOptions } from './read-jwt-options';
 import { resolveUser } from './resolve-user';
 import { RevocationList, type RevokeOptions } from './revocation';
+import { grantedScopes } from './permissions';
+import { checkIssuedClaims } from './rfc9068';
 import { scopesFromPayload } from './scopes';
 import { createJwtSigner, type IssuedToken, type JwtSigner } from './sign';
 import { TokenCache } from './token-cache';
@@ -91,6 +93,7 @@ function buildVerifier(settings: JwtSettings<BaseUser>): JwtVerifier {
     clockTolerance: settings.clockTolerance,
     maxAge: settings.maxAge,
     requiredClaims: settings.requiredClaims,
+    stringClaims: settings.profile?.stringClaims,
     clock: settings.clock,
     challenge: settings.challenge,
     type: settings.type,
@@ -152,6 +155,8 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   readonly cookieName: string | undefined;
   /** The claims the scopes are read from, in order. */
   readonly scopeClaims: readonly string[];
+  /** The clock token times are checked with (milliseconds since the epoch); the step-up guards read `auth_time` against it. */
+  readonly clock: () => number;
   private readonly settings: JwtSettings<TUser>;
   private readonly sources: readonly TokenSource[];
   private readonly verify: JwtVerifier;
@@ -164,6 +169,7 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
     this.challenge = this.settings.challenge;
     this.headerName = this.settings.headerName;
     this.scopeClaims = this.settings.scopeClaims;
+    this.clock = this.settings.clock;
     this.sources = buildSources(owner, this.settings);
     const cookie = this.sources.find((source): source is CookieTokenSource => source instanceof CookieTokenSource);
     this.cookieName = cookie?.name;
@@ -196,8 +202,8 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
 
   private buildResult(token: string, payload: TokenPayload, req: IncomingMessage): AuthResult<TUser> | Promise<AuthResult<TUser>> {
     this.revocations?.check(payload);
-    const { scopeClaims, usernameField, retrieveUser, isRevoked, challenge } = this.settings;
-    const credentials = new AuthCredentials(['authenticated', ...scopesFromPayload(payload, scopeClaims)], { token, payload });
+    const { scopeClaims, permissionsClaim, usernameField, retrieveUser, isRevoked, challenge } = this.settings;
+    const credentials = new AuthCredentials(['authenticated', ...grantedScopes(payload, scopeClaims, permissionsClaim)], { token, payload });
     if (retrieveUser === undefined && isRevoked === undefined) {
       // Without hooks TUser is JWTUser: the constructor's type parameter defaults to it.
       return { user: new JWTUser(payload, token, usernameField) as unknown as TUser, credentials };
@@ -361,6 +367,11 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
       throw new TypeError('createToken: this backend cannot sign: give it "signingKey" (the private key), or "signingKeyId" for a kid map of secrets; a remote key set never signs.');
     }
     const claims = typeof claimsOrSubject === 'string' ? { sub: claimsOrSubject } : claimsOrSubject;
+    const { profile, issuer, audience } = this.settings;
+    // What the signer will add: the backend's single issuer and audience.
+    if (profile !== undefined && typeof claims === 'object' && claims !== null) {
+      checkIssuedClaims({ ...claims, ...(typeof issuer === 'string' ? { iss: issuer } : {}), ...(typeof audience === 'string' ? { aud: audience } : {}) }, profile.issuedClaims);
+    }
     return this.sign(claims, expiresIn);
   }
 

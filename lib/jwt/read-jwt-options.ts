@@ -12,6 +12,7 @@ import { checkClock } from './times';
 import { JWT_BACKEND_OPTION_NAMES, type JWTAuthenticationBackendOptions } from './jwt-backend-options';
 import { type KeySettings, readKeyOptions } from './read-key-options';
 import { readRevocationOptions, type RevocationSettings } from './revocation-options';
+import { type ProfileSettings, readProfile } from './rfc9068';
 
 /**
  * A JWT backend's options, read and validated once: plain values, from which the backend's
@@ -54,6 +55,10 @@ export interface JwtSettings<TUser extends BaseUser> {
   readonly revocation: RevocationSettings | undefined;
   readonly retrieveUser?: (payload: TokenPayload, req: IncomingMessage) => TUser | null | undefined | Promise<TUser | null | undefined>;
   readonly isRevoked?: (payload: TokenPayload, req: IncomingMessage) => boolean | Promise<boolean>;
+  /** The claim whose values are granted as scopes too; `undefined` for none. */
+  readonly permissionsClaim: string | undefined;
+  /** The token profile's settings (already applied to `type` and `requiredClaims`); `undefined` for none. */
+  readonly profile: ProfileSettings | undefined;
 }
 
 
@@ -95,7 +100,7 @@ function readAlgorithms(owner: string, options: JWTAuthenticationBackendOptions<
   if (list.length === 0) throw new TypeError(`${owner}: "algorithms" must not be empty.`);
   for (const name of list) {
     if (!isAlgorithm(name)) {
-      throw new TypeError(`${owner}: algorithm ${JSON.stringify(name)} is not supported; use HS/RS/PS/ES 256/384/512 or EdDSA ("none" is never allowed).`);
+      throw new TypeError(`${owner}: algorithm ${JSON.stringify(name)} is not supported; use HS/RS/PS/ES 256/384/512, EdDSA or Ed25519 ("none" is never allowed).`);
     }
   }
   return Object.freeze([...new Set(list as Algorithm[])]);
@@ -166,6 +171,8 @@ export function readJwtOptions<TUser extends BaseUser>(owner: string, options: J
   if (headerName === undefined && options.cookie === undefined) {
     throw new TypeError(`${owner}: with header: false the token can only come from a cookie; give "cookie" too (e.g. cookie: {}).`);
   }
+  const requiredClaims = check.stringList('requiredClaims', options.requiredClaims) ?? Object.freeze(['exp']);
+  const profile = readProfile(owner, options as JWTAuthenticationBackendOptions<BaseUser>, requiredClaims);
   const revocation = readRevocationOptions(owner, options.store, options.revocation, { clockTolerance: options.clockTolerance ?? 0, maxAge: options.maxAge, expiresIn: options.expiresIn ?? 3600, clock, challenge });
   return {
     challenge,
@@ -180,10 +187,10 @@ export function readJwtOptions<TUser extends BaseUser>(owner: string, options: J
     subject: options.subject === undefined ? undefined : check.text('subject', options.subject, ''),
     clockTolerance: options.clockTolerance ?? 0,
     maxAge: options.maxAge,
-    requiredClaims: check.stringList('requiredClaims', options.requiredClaims) ?? Object.freeze(['exp']),
+    requiredClaims: profile?.requiredClaims ?? requiredClaims,
     clock,
-    type: type === undefined ? undefined : normaliseType(type),
-    issuedType: type,
+    type: profile?.type ?? (type === undefined ? undefined : normaliseType(type)),
+    issuedType: profile?.type ?? type,
     maxTokenLength: options.maxTokenLength ?? 8192,
     cacheSize,
     cacheMaxAge: options.cacheMaxAge ?? 600,
@@ -192,5 +199,7 @@ export function readJwtOptions<TUser extends BaseUser>(owner: string, options: J
     revocation,
     retrieveUser: check.optionalFunction('retrieveUser', options.retrieveUser, '(payload, req) returning the user or null'),
     isRevoked: check.optionalFunction('isRevoked', options.isRevoked, '(payload, req) returning a boolean'),
+    permissionsClaim: options.permissionsClaim === undefined ? undefined : check.text('permissionsClaim', options.permissionsClaim, ''),
+    profile,
   };
 }
