@@ -123,6 +123,11 @@ export function describeError(err: AnyAuthenticationError): string {
       void err.reason;
       return err.message;
     }
+    case 'insufficient_user_authentication': {
+      assertType<typeof err.acrValues, readonly string[]>(true);
+      assertType<typeof err.maxAge, number | undefined>(true);
+      return `${err.claim}:${err.reason}`;
+    }
     default: {
       const unreachable: never = err;
       return unreachable;
