@@ -120,7 +120,7 @@ describe.each(EXPRESS_VERSIONS)('claim guards on %s', (_name, expressFactory) =>
     it('takes the values as an array, followed by options and a handler', async () => {
       const app = expressFactory();
       app.use(authenticationMiddleware(jwtBackend()));
-      app.get('/edit', claimIncludes('roles', ['editor', 3], { statusCode: 404 }, (req: AuthenticatedRequest, res) => { res.send('editing'); }));
+      app.get('/edit', claimIncludes('roles', ['editor', 3], { statusCode: 404 }, (_req: AuthenticatedRequest, res) => { res.send('editing'); }));
       expect((await request(app).get('/edit').set('Authorization', bearer({ roles: [3, 'editor'] }))).text).toBe('editing');
       expect((await request(app).get('/edit').set('Authorization', bearer({ roles: ['editor'] }))).status).toBe(404);
     });
@@ -184,7 +184,7 @@ describe.each(EXPRESS_VERSIONS)('claim guards on %s', (_name, expressFactory) =>
       ['a truthy string', () => 'yes'],
       ['undefined', () => undefined],
     ])('hands a TypeError to next(err) when the predicate returns %s', async (_case, predicate) => {
-      const { app, probe } = buildApp({ expressFactory, guards: [claimCheck(predicate as () => boolean)] });
+      const { app, probe } = buildApp({ expressFactory, guards: [claimCheck(predicate as unknown as () => boolean)] });
       const res = await request(app).get('/probe').set('Authorization', bearer());
       expect(res.status).toBe(500);
       expect(probe.appErrors).toHaveLength(1);

@@ -124,7 +124,7 @@ describe.each(EXPRESS_VERSIONS)('step-up guards (RFC 9470) on %s', (_name, expre
     it('calls a handler it is given', async () => {
       const app = expressFactory();
       app.use(authenticationMiddleware(jwtBackend()));
-      app.post('/pay', authenticated({ acrValues: MFA }, (req: AuthenticatedRequest, res) => { res.status(201).send('paid'); }));
+      app.post('/pay', authenticated({ acrValues: MFA }, (_req: AuthenticatedRequest, res) => { res.status(201).send('paid'); }));
       expect((await request(app).post('/pay').set('Authorization', bearer({ acr: MFA }))).text).toBe('paid');
       expect((await request(app).post('/pay').set('Authorization', bearer({ acr: 'pwd' }))).status).toBe(401);
     });
