@@ -166,7 +166,9 @@ export function createGuard(
 /**
  * Guards a route: only authenticated requests, holding every one of `scopes`, get through.
  * An anonymous request gets 401 with a bare `WWW-Authenticate` challenge (or a 303 to
- * `redirect`); an authenticated one lacking a scope gets 403 `insufficient_scope`. Requests whose
+ * `redirect`); an authenticated one lacking a scope gets 403 `insufficient_scope`; with `acrValues`
+ * or `maxAge` (step-up, RFC 9470), one whose `acr` or `auth_time` falls short gets 401
+ * `insufficient_user_authentication` with `acr_values`/`max_age` in the challenge. Requests whose
  * method is in the middleware's `excludeMethods` (default `OPTIONS`: CORS preflights) skip the
  * rest of the route, so they reach what answers preflights (`cors()`, Express's own `OPTIONS`
  * answer), never a handler behind the guard.
@@ -178,6 +180,7 @@ export function createGuard(
  * ```ts
  * app.get('/me', authenticated((req: AuthenticatedRequest<JWTUser>, res) => res.json({ id: req.user.identity })));
  * app.get('/reports', authenticated({ scopes: ['reports:read'] }), listReports);
+ * app.post('/payments', authenticated({ acrValues: ['urn:example:mfa'], maxAge: 300 }), pay);
  * ```
  */
 export function authenticated(options?: AuthenticatedOptions): RequestHandler;
