@@ -1,8 +1,11 @@
 import * as jose from 'jose';
+import request from 'supertest';
 import { JWTAuthenticationBackend } from '../../lib';
+import { OAuth2PasswordBearer } from '../../lib/oauth2';
 import { buildApp, EXPRESS_VERSIONS, jwtBackend } from '../helpers/apps';
 import { expectInvalidToken } from '../helpers/key-set-expectations';
 import { probeWith } from '../helpers/remote-apps';
+import { buildTokenApp } from '../oauth2/token-apps';
 import { claims, hmacToken, NOW, SECRET, signToken } from '../helpers/tokens';
 
 const ISSUER = 'https://auth.example';
@@ -100,5 +103,21 @@ describe('the profile option at construction', () => {
 
   it('accepts type at+jwt spelled as a media type beside it', () => {
     expect(() => profileBackend({ type: 'application/at+jwt' })).not.toThrow();
+  });
+});
+
+describe('the OAuth2 token endpoint of a backend with the rfc9068 profile', () => {
+  it('issues compliant access tokens when verifyCredentials returns the client_id among the claims', async () => {
+    const oauth2 = new OAuth2PasswordBearer(profileBackend(), { tokenUrl: '/token' });
+    const { app } = buildTokenApp({
+      backend: oauth2,
+      endpoint: { verifyCredentials: (username) => ({ sub: username, scopes: ['read'], claims: { client_id: 'app-1' } }) },
+    });
+    const res = await request(app).post('/token').type('form').send({ grant_type: 'password', username: 'alice', password: 'x' });
+    expect(res.status).toBe(200);
+    const token = res.body.access_token as string;
+    expect(jose.decodeProtectedHeader(token).typ).toBe('at+jwt');
+    expect(jose.decodeJwt(token)).toMatchObject({ iss: ISSUER, aud: AUDIENCE, sub: 'alice', client_id: 'app-1', jti: expect.any(String) });
+    expect((await request(app).get('/me').set('Authorization', `Bearer ${token}`)).status).toBe(200);
   });
 });
