@@ -1,3 +1,4 @@
+import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import * as jose from 'jose';
 import request from 'supertest';
 import { JWTAuthenticationBackend } from '../../lib';
@@ -6,7 +7,7 @@ import { buildApp, EXPRESS_VERSIONS, jwtBackend } from '../helpers/apps';
 import { expectInvalidToken } from '../helpers/key-set-expectations';
 import { probeWith } from '../helpers/remote-apps';
 import { buildTokenApp } from '../oauth2/token-apps';
-import { claims, hmacToken, NOW, SECRET, signToken } from '../helpers/tokens';
+import { claims, hmacToken, NOW, rawToken, SECRET, signToken } from '../helpers/tokens';
 
 const ISSUER = 'https://auth.example';
 const AUDIENCE = 'https://api.example';
@@ -119,5 +120,34 @@ describe('the OAuth2 token endpoint of a backend with the rfc9068 profile', () =
     expect(jose.decodeProtectedHeader(token).typ).toBe('at+jwt');
     expect(jose.decodeJwt(token)).toMatchObject({ iss: ISSUER, aud: AUDIENCE, sub: 'alice', client_id: 'app-1', jti: expect.any(String) });
     expect((await request(app).get('/me').set('Authorization', `Bearer ${token}`)).status).toBe(200);
+  });
+});
+
+describe('the rfc9068 profile with several issuers', () => {
+  const ed = generateKeyPairSync('ed25519');
+  const backend = (): JWTAuthenticationBackend => new JWTAuthenticationBackend({
+    profile: 'rfc9068',
+    clock: () => NOW * 1000,
+    issuers: [
+      { issuer: ISSUER, audience: AUDIENCE, secretKey: ed.publicKey, algorithms: ['Ed25519'] },
+      { issuer: 'https://other.example', audience: AUDIENCE, secretKey: ed.publicKey, algorithms: ['Ed25519'] },
+    ],
+  });
+  const edToken = (payload: Record<string, unknown>, typ = 'at+jwt'): string => {
+    const input = rawToken({ alg: 'Ed25519', typ }, JSON.parse(JSON.stringify(payload))).split('.').slice(0, 2).join('.');
+    return `${input}.${cryptoSign(null, Buffer.from(input), ed.privateKey).toString('base64url')}`;
+  };
+
+  it('takes issuers in place of issuer and audience, and accepts a compliant token of either issuer', async () => {
+    const target = buildApp({ backend: backend() });
+    expect((await probeWith(target, edToken(accessClaims()))).status).toBe(200);
+    expect((await probeWith(target, edToken(accessClaims({ iss: 'https://other.example' })))).status).toBe(200);
+  });
+
+  it('still requires the profile\'s typ and claims of each issuer\'s tokens', async () => {
+    const target = buildApp({ backend: backend() });
+    expectInvalidToken(await probeWith(target, edToken(accessClaims(), 'JWT')), target.probe, 'claim_mismatch', 'typ');
+    expectInvalidToken(await probeWith(target, edToken(accessClaims({ client_id: undefined }))), target.probe, 'missing_claim', 'client_id');
+    expectInvalidToken(await probeWith(target, edToken(accessClaims({ client_id: 7 }))), target.probe, 'malformed', 'client_id');
   });
 });

@@ -9,6 +9,9 @@ import type { JsonWebKeySet, KeyMap } from '../keys/static-key-set';
 import type { KeyInput, SigningKeyInput } from '../keys/key-objects';
 import type { Store } from '../store/store';
 import type { RevocationOptions } from './revocation-options';
+import type { DiscoveryDocument } from '../keys/discovery';
+import type { KeyResolutionOptions, KeyResolverFunction } from './issuers/key-resolver-options';
+import type { TrustedIssuer } from './issuers/trusted-issuer';
 
 /**
  * Options of {@link JWTAuthenticationBackend}. Read once, validated, and copied at construction;
@@ -182,6 +185,48 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
   /** How the local copy of the revocations is kept and what happens when the store is away. Default: see {@link RevocationOptions}. */
   readonly revocation?: RevocationOptions;
   /**
+   * Several trusted identity providers, each with its `issuer`, its `audience` and its own keys
+   * (`jwksUri`, discovery from `issuer`, or static keys) and outage state. The token's `iss`,
+   * read before verification only to choose an entry, picks one; an `iss` missing or not listed
+   * is refused with 401 `invalid_token` without any fetch. Replaces `secretKey`, `jwksUri`,
+   * `issuer` and `audience`; the backend then only verifies. See docs/several-issuers.md.
+   * Default: none.
+   *
+   * @example
+   * ```ts
+   * new JWTAuthenticationBackend({ issuers: [
+   *   { issuer: 'https://login.tenant-a.example', audience: 'orders-api' },
+   *   { issuer: 'https://auth.tenant-b.example/realms/b', audience: 'orders-api', discovery: 'oauth-authorization-server' },
+   * ] });
+   * ```
+   */
+  readonly issuers?: readonly TrustedIssuer[];
+  /**
+   * Which metadata document discovery reads to find the key set from `issuer` (without
+   * `jwksUri` or `secretKey`): `'openid-configuration'` (OpenID Connect), `'oauth-authorization-server'`
+   * (RFC 8414), or both in the order to try them. Also the default of each `issuers` entry.
+   * Default: `'openid-configuration'`.
+   */
+  readonly discovery?: DiscoveryDocument | readonly DiscoveryDocument[];
+  /**
+   * Finds the verification key of each request's token, e.g. per tenant, under the same key
+   * type, algorithm and strength rules as `secretKey`; `algorithms` must be given. Its answers
+   * are remembered and its outages answered 503 as a remote key set's (see `keyResolution`).
+   * Replaces `secretKey` and `jwksUri`; the backend then only verifies. Default: none.
+   *
+   * @example
+   * ```ts
+   * new JWTAuthenticationBackend({
+   *   algorithms: ['RS256'],
+   *   keyResolver: async (req, header) => (await tenants.byHost(req.headers.host))?.publicKeyPem ?? null,
+   *   keyResolution: { cacheKey: (req, header) => `${req.headers.host}|${String(header.kid)}` },
+   * });
+   * ```
+   */
+  readonly keyResolver?: KeyResolverFunction;
+  /** How the keys of `keyResolver` are remembered and how long it may take. Default: see {@link KeyResolutionOptions}. */
+  readonly keyResolution?: KeyResolutionOptions;
+  /**
    * A claim whose values are granted as scopes, beside the scopes claim: e.g. `'permissions'`
    * (Auth0 RBAC, an array of strings, or a space-delimited string). Its values join
    * `req.auth.scopes`, so `requires('read:reports')` is satisfied by a scope or a permission of
@@ -191,8 +236,8 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
   /**
    * A token profile. `'rfc9068'` (JWT access tokens, RFC 9068): tokens must have `typ` `at+jwt`
    * and the claims `iss`, `aud`, `exp`, `iat`, `sub`, `client_id` and `jti` (`sub` and
-   * `client_id` strings), on top of any `requiredClaims`; `issuer` and `audience` become
-   * required options (RFC 9068 §4 has the resource server check both); `createToken` writes
+   * `client_id` strings), on top of any `requiredClaims`; `issuer` and `audience` (or
+   * `issuers`) become required options (RFC 9068 §4 has the resource server check both); `createToken` writes
    * `typ: at+jwt` and refuses claims without `sub` or `client_id`. Default: none.
    */
   readonly profile?: 'rfc9068';
@@ -205,5 +250,6 @@ export const JWT_BACKEND_OPTION_NAMES: readonly string[] = Object.freeze([
   'retrieveUser', 'isRevoked', 'signingKey', 'expiresIn', 'jwksUri', 'keySetFetch', 'allowWeakKeys',
   'signingKeyId', 'type', 'maxTokenLength', 'cacheSize', 'cacheMaxAge', 'cookie',
   'store', 'revocation',
+  'issuers', 'discovery', 'keyResolver', 'keyResolution',
   'permissionsClaim', 'profile',
 ]);

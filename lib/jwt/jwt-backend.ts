@@ -13,6 +13,8 @@ import { HeaderTokenSource } from '../request/header-source';
 import type { TokenSource } from '../request/token-source';
 import type { BaseUser } from '../user';
 import { registerIssuer } from './issuer-registry';
+import { buildSelectionVerifier } from './issuers/build-selection-verifier';
+import type { RequestVerifier } from './issuers/resolver-verifier';
 import type { JWTAuthenticationBackendOptions } from './jwt-backend-options';
 import { JWTUser } from './jwt-user';
 import { type JwtSettings, readJwtOptions } from './read-jwt-options';
@@ -159,7 +161,7 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   readonly clock: () => number;
   private readonly settings: JwtSettings<TUser>;
   private readonly sources: readonly TokenSource[];
-  private readonly verify: JwtVerifier;
+  private readonly verify: RequestVerifier;
   private readonly sign: JwtSigner | undefined;
   private readonly revocations: RevocationList | undefined;
 
@@ -173,7 +175,8 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
     this.sources = buildSources(owner, this.settings);
     const cookie = this.sources.find((source): source is CookieTokenSource => source instanceof CookieTokenSource);
     this.cookieName = cookie?.name;
-    this.verify = buildVerifier(this.settings);
+    const { keySelection } = this.settings;
+    this.verify = keySelection === undefined ? buildVerifier(this.settings) : buildSelectionVerifier(this.settings, keySelection);
     this.sign = buildSigner(this.settings);
     this.revocations = this.settings.revocation && new RevocationList(this.settings.revocation, (token) => this.verify(token));
     if (this.sign !== undefined) registerIssuer(this, (claims, expiresIn) => this.issue(claims, expiresIn));
@@ -194,7 +197,7 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   }
 
   private authenticateToken(token: string, req: IncomingMessage): AuthResult<TUser> | Promise<AuthResult<TUser>> {
-    const payload = this.verify(token);
+    const payload = this.verify(token, req);
     return isThenable<TokenPayload>(payload)
       ? Promise.resolve(payload).then((verified) => this.buildResult(token, verified, req))
       : this.buildResult(token, payload, req);

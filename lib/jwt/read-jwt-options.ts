@@ -10,8 +10,10 @@ import { type Algorithm, isAlgorithm } from '../keys/algorithms';
 import { normaliseType } from './header-checks';
 import { checkClock } from './times';
 import { JWT_BACKEND_OPTION_NAMES, type JWTAuthenticationBackendOptions } from './jwt-backend-options';
+import { readAudience } from './read-audience';
 import { type KeySettings, readKeyOptions } from './read-key-options';
 import { readRevocationOptions, type RevocationSettings } from './revocation-options';
+import { type KeySelection, readKeySelection } from './issuers/read-key-selection';
 import { type ProfileSettings, readProfile } from './rfc9068';
 
 /**
@@ -55,6 +57,8 @@ export interface JwtSettings<TUser extends BaseUser> {
   readonly revocation: RevocationSettings | undefined;
   readonly retrieveUser?: (payload: TokenPayload, req: IncomingMessage) => TUser | null | undefined | Promise<TUser | null | undefined>;
   readonly isRevoked?: (payload: TokenPayload, req: IncomingMessage) => boolean | Promise<boolean>;
+  /** How the key is chosen token by token (`issuers` or `keyResolver`); `undefined` for one key source. */
+  readonly keySelection: KeySelection | undefined;
   /** The claim whose values are granted as scopes too; `undefined` for none. */
   readonly permissionsClaim: string | undefined;
   /** The token profile's settings (already applied to `type` and `requiredClaims`); `undefined` for none. */
@@ -113,17 +117,6 @@ function readIssuer(owner: string, value: unknown): string | readonly string[] |
   return list;
 }
 
-function readAudience(owner: string, value: unknown): string | RegExp | readonly (string | RegExp)[] | undefined {
-  const isAudience = (item: unknown): boolean => (typeof item === 'string' && item !== '') || item instanceof RegExp;
-  // A copy without `g`/`y`: their `lastIndex` would make the same token pass and fail by turns.
-  const copy = <T>(item: T): T => (item instanceof RegExp ? new RegExp(item.source, item.flags.replace(/[gy]/g, '')) as T : item);
-  if (value === undefined || isAudience(value)) return copy(value as string | RegExp | undefined);
-  if (!Array.isArray(value) || value.length === 0 || !value.every(isAudience)) {
-    throw new TypeError(`${owner}: "audience" must be a non-empty string, a RegExp, or a non-empty array of them.`);
-  }
-  return Object.freeze(value.map(copy));
-}
-
 /**
  * Reads and validates the options of a JWT backend once, at construction. Every mistake is a
  * `TypeError` naming `owner` and the option; the options object is not mutated.
@@ -156,7 +149,8 @@ export function readJwtOptions<TUser extends BaseUser>(owner: string, options: J
   const challenge: Challenge = Object.freeze({ scheme: prefix, realm });
   const issuer = readIssuer(owner, options.issuer);
   const audience = readAudience(owner, options.audience);
-  const keySettings = readKeyOptions(owner, options as JWTAuthenticationBackendOptions<BaseUser>, algorithms, challenge);
+  const selected = readKeySelection(owner, options as JWTAuthenticationBackendOptions<BaseUser>, algorithms, challenge);
+  const keySettings = selected?.keys ?? readKeyOptions(owner, options as JWTAuthenticationBackendOptions<BaseUser>, algorithms, challenge);
   checkNumber(owner, 'maxTokenLength', options.maxTokenLength, 16);
   checkNumber(owner, 'cacheSize', options.cacheSize, 0);
   checkNumber(owner, 'cacheMaxAge', options.cacheMaxAge, 1);
@@ -199,6 +193,7 @@ export function readJwtOptions<TUser extends BaseUser>(owner: string, options: J
     revocation,
     retrieveUser: check.optionalFunction('retrieveUser', options.retrieveUser, '(payload, req) returning the user or null'),
     isRevoked: check.optionalFunction('isRevoked', options.isRevoked, '(payload, req) returning a boolean'),
+    keySelection: selected?.selection,
     permissionsClaim: options.permissionsClaim === undefined ? undefined : check.text('permissionsClaim', options.permissionsClaim, ''),
     profile,
   };

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Challenge } from '../core/challenge';
 import { checkNumber, rejectUnknownOptions } from '../core/options';
+import { readDiscoveryOption } from '../keys/discovery';
 import { describeUnfetchableUrl } from '../keys/fetch-json';
 import { keyEntry, type KeyEntry } from '../keys/key-entry';
 import type { KeyResolver } from '../keys/key-resolver';
@@ -79,7 +80,7 @@ function readRemoteKeys(
   }
   return new RemoteKeySet({
     ...fetchOptions,
-    source: jwksUri !== undefined ? { jwksUri } : { issuer: issuer as string },
+    source: jwksUri !== undefined ? { jwksUri } : { issuer: issuer as string, discovery: readDiscoveryOption(owner, options.discovery) },
     algorithms,
     allowWeakKeys,
     challenge,
@@ -137,6 +138,9 @@ export function readKeyOptions(
   const { allowWeakKeys = false } = options;
   if (typeof allowWeakKeys !== 'boolean') throw new TypeError(`${owner}: "allowWeakKeys" must be true or false.`);
   if (options.secretKey !== undefined && options.jwksUri !== undefined) throw new TypeError(`${owner}: give "secretKey" or "jwksUri", not both.`);
+  if (options.discovery !== undefined && (options.secretKey !== undefined || options.jwksUri !== undefined)) {
+    throw new TypeError(`${owner}: "discovery" finds the key set from "issuer"; it has no use beside "secretKey" or "jwksUri".`);
+  }
   checkOneKeyKind(owner, algorithms);
   if (options.secretKey === undefined) {
     if (options.signingKey !== undefined) throw new TypeError(`${owner}: a backend that verifies a remote key set cannot sign; "signingKey" needs "secretKey".`);

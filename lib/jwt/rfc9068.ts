@@ -22,7 +22,8 @@ export interface ProfileSettings {
 /**
  * Reads the `profile` option once, at construction: `undefined` without it, the RFC 9068
  * settings with `'rfc9068'`. Throws a `TypeError` for another profile, a `type` other than
- * `at+jwt`, or a missing `issuer` or `audience` (RFC 9068 §4: the resource server checks both).
+ * `at+jwt`, or a missing `issuer` or `audience` without `issuers` (RFC 9068 §4: the resource
+ * server checks both).
  *
  * @example
  * ```ts
@@ -37,8 +38,9 @@ export function readProfile(owner: string, options: JWTAuthenticationBackendOpti
   if (options.type !== undefined && options.type.toLowerCase().replace(/^application\//, '') !== ACCESS_TOKEN_TYPE) {
     throw new TypeError(`${owner}: profile 'rfc9068' requires typ at+jwt; leave "type" out (or set it to 'at+jwt').`);
   }
-  if (options.issuer === undefined || options.audience === undefined) {
-    throw new TypeError(`${owner}: profile 'rfc9068' has the resource server check iss and aud (RFC 9068 §4); give "issuer" and "audience".`);
+  // Each entry of `issuers` has its own issuer and audience, checked for its tokens.
+  if (options.issuers === undefined && (options.issuer === undefined || options.audience === undefined)) {
+    throw new TypeError(`${owner}: profile 'rfc9068' has the resource server check iss and aud (RFC 9068 §4); give "issuer" and "audience" (or "issuers").`);
   }
   return Object.freeze({
     type: ACCESS_TOKEN_TYPE,

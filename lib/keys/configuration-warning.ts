@@ -22,11 +22,13 @@ function issuerMismatch(err: KeySetFetchError): ConfigurationWarning {
   const { found } = err;
   const named = found === undefined ? 'names no issuer' : `names the issuer ${show(found)}`;
   const slashOnly = found !== undefined && found.replace(/\/$/, '') === expected.replace(/\/$/, '');
+  const rfc8414 = (err.url ?? '').includes('/.well-known/oauth-authorization-server');
+  const document = rfc8414 ? 'RFC 8414 authorization server metadata' : 'OpenID Connect discovery document';
   return {
     code: 'EXPRESS_JWT_AUTH_ISSUER_MISMATCH',
-    message: `express-jwt-auth: the OpenID Connect discovery document at ${show(err.url ?? '')} ${named}, but "issuer" is configured as`
+    message: `express-jwt-auth: the ${document} at ${show(err.url ?? '')} ${named}, but "issuer" is configured as`
       + ` ${show(expected)}${slashOnly ? ' (they differ only by the trailing slash)' : ''}; the document must name the issuer exactly`
-      + ` (OpenID Connect Discovery 1.0 §4.3). Configure "issuer" exactly as the provider's discovery document names it. ${MEANWHILE}`,
+      + ` (${rfc8414 ? 'RFC 8414 §3.3' : 'OpenID Connect Discovery 1.0 §4.3'}). Configure "issuer" exactly as the provider's discovery document names it. ${MEANWHILE}`,
   };
 }
 

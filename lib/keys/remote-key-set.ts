@@ -3,7 +3,7 @@ import type { Challenge } from '../core/challenge';
 import { InvalidTokenError, KeySetUnavailableError } from '../errors';
 import type { Algorithm } from './algorithms';
 import { configurationWarning, WARNING_TYPE } from './configuration-warning';
-import { discoverJwksUri } from './discovery';
+import { discoverJwksUri, type DiscoveryDocument } from './discovery';
 import { fetchJson, type FetchLimits } from './fetch-json';
 import { type KeyEntry, selectKey } from './key-entry';
 import type { KeyResolver } from './key-resolver';
@@ -55,8 +55,11 @@ export const MONOTONIC_CLOCK: unique symbol = Symbol('express-jwt-auth.monotonic
 /** The most distinct configuration warnings one key set emits between two successful fetches. */
 const MAX_WARNINGS = 16;
 
-/** Where the key set comes from: its URL, or an issuer whose discovery document names it. */
-export type KeySetSource = { readonly jwksUri: string } | { readonly issuer: string };
+/**
+ * Where the key set comes from: its URL, or an issuer whose metadata document names it (the
+ * `discovery` documents, tried in order; default: OpenID Connect's only).
+ */
+export type KeySetSource = { readonly jwksUri: string } | { readonly issuer: string; readonly discovery?: readonly DiscoveryDocument[] };
 
 /** A remote key set's settings, validated by the backend. */
 export interface RemoteKeySetSettings extends FetchLimits {
@@ -180,7 +183,9 @@ export class RemoteKeySet implements KeyResolver {
   private async fetchEntries(): Promise<readonly KeyEntry[]> {
     const { source, algorithms, allowWeakKeys, timeoutMs, maxBytes, allowInsecureHttp } = this.settings;
     const limits: FetchLimits = { timeoutMs, maxBytes, allowInsecureHttp };
-    this.jwksUri ??= await discoverJwksUri((source as { issuer: string }).issuer, limits);
-    return remoteKeyEntries(await fetchJson(this.jwksUri, limits), this.jwksUri, algorithms, allowWeakKeys);
+    const { issuer, discovery } = source as Extract<KeySetSource, { issuer: string }>;
+    const jwksUri = this.jwksUri ?? await discoverJwksUri(issuer, limits, discovery);
+    this.jwksUri = jwksUri;
+    return remoteKeyEntries(await fetchJson(jwksUri, limits), jwksUri, algorithms, allowWeakKeys);
   }
 }

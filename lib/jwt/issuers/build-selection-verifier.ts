@@ -1,0 +1,45 @@
+import type { BaseUser } from '../../user';
+import type { JwtSettings } from '../read-jwt-options';
+import { TokenCache } from '../token-cache';
+import { createIssuersVerifier, type SharedVerifierSettings } from './issuers-verifier';
+import type { KeySelection } from './read-key-selection';
+import { createResolverVerifier, type RequestVerifier } from './resolver-verifier';
+
+/** At most this many forged tokens are remembered, as for a backend with one static key set. */
+const MAX_REMEMBERED_REJECTIONS = 1000;
+
+/**
+ * Builds the verifier of a backend whose key is chosen token by token (`issuers` or
+ * `keyResolver`), with its caches, from the backend's settings.
+ *
+ * @example
+ * ```ts
+ * const verify = buildSelectionVerifier(settings, settings.keySelection);
+ * ```
+ */
+export function buildSelectionVerifier(settings: JwtSettings<BaseUser>, selection: KeySelection): RequestVerifier {
+  const { cacheSize } = settings;
+  const shared: SharedVerifierSettings = {
+    subject: settings.subject,
+    clockTolerance: settings.clockTolerance,
+    maxAge: settings.maxAge,
+    requiredClaims: settings.requiredClaims,
+    stringClaims: settings.profile?.stringClaims,
+    clock: settings.clock,
+    challenge: settings.challenge,
+    type: settings.type,
+    maxTokenLength: settings.maxTokenLength,
+    cacheMaxAge: settings.cacheMaxAge,
+  };
+  const cache = cacheSize === 0 ? undefined : new TokenCache(cacheSize);
+  if (selection.kind === 'issuers') {
+    const rejections = cacheSize === 0 ? undefined : new TokenCache<number>(Math.min(cacheSize, MAX_REMEMBERED_REJECTIONS));
+    return createIssuersVerifier(shared, selection.issuers, cache, rejections);
+  }
+  const { resolution, requestKey } = selection;
+  return createResolverVerifier(
+    { ...shared, keys: requestKey, algorithms: settings.algorithms, issuer: settings.issuer, audience: settings.audience, cache },
+    resolution,
+    requestKey,
+  );
+}
