@@ -12,6 +12,8 @@ export interface Challenge {
   readonly scheme: string;
   /** The protection space (RFC 7235 §2.2). Omitted from the header when undefined. */
   readonly realm?: string;
+  /** Auth-params every challenge of this scheme ends with, e.g. RFC 9728 §5.1's `resource_metadata`. Default: none. */
+  readonly params?: ChallengeParams;
 }
 
 /** The challenge used when nothing else is configured: `Bearer realm="api"`. */
@@ -45,6 +47,9 @@ export function formatChallenge(challenge: Challenge, params: ChallengeParams = 
   const parts: string[] = [];
   if (challenge.realm !== undefined) parts.push(`realm=${quote(challenge.realm)}`);
   for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined) parts.push(`${name}=${quote(value)}`);
+  }
+  for (const [name, value] of Object.entries(challenge.params ?? {})) {
     if (value !== undefined) parts.push(`${name}=${quote(value)}`);
   }
   return parts.length === 0 ? challenge.scheme : `${challenge.scheme} ${parts.join(', ')}`;

@@ -7,6 +7,8 @@ export interface ClaimExpectations {
   readonly issuer?: string | readonly string[];
   readonly audience?: string | RegExp | readonly (string | RegExp)[];
   readonly subject?: string;
+  /** RFC 8707: a resource URL `aud` must contain exactly, besides matching `audience`. */
+  readonly resource?: string;
   readonly requiredClaims: readonly string[];
   /** Claims that must be strings when present, beside `iss` and `sub` (e.g. RFC 9068's `client_id`). Default: none. */
   readonly stringClaims?: readonly string[];
@@ -18,6 +20,14 @@ const STRING_CLAIMS = ['iss', 'sub'] as const;
 
 function matchesAudience(aud: string, expected: string | RegExp): boolean {
   return typeof expected === 'string' ? aud === expected : expected.test(aud);
+}
+
+function audiencesOf(payload: TokenPayload, challenge: Challenge): readonly string[] {
+  if (!Object.hasOwn(payload, 'aud')) throw new InvalidTokenError('missing_claim', { challenge, claim: 'aud' });
+  const aud = payload.aud;
+  const audiences = isText(aud) ? [aud] : Array.isArray(aud) && aud.length > 0 && aud.every(isText) ? aud : undefined;
+  if (audiences === undefined) throw new InvalidTokenError('malformed', { challenge, claim: 'aud' });
+  return audiences;
 }
 
 function textClaim(payload: TokenPayload, claim: 'iss' | 'sub', challenge: Challenge): string {
@@ -55,14 +65,16 @@ export function checkClaims(payload: TokenPayload, expected: ClaimExpectations, 
     if (!accepted) throw new InvalidTokenError('claim_mismatch', { challenge, claim: 'iss' });
   }
   if (expected.audience !== undefined) {
-    if (!Object.hasOwn(payload, 'aud')) throw new InvalidTokenError('missing_claim', { challenge, claim: 'aud' });
-    const aud = payload.aud;
-    const audiences = isText(aud) ? [aud] : Array.isArray(aud) && aud.length > 0 && aud.every(isText) ? aud : undefined;
-    if (audiences === undefined) throw new InvalidTokenError('malformed', { challenge, claim: 'aud' });
+    const audiences = audiencesOf(payload, challenge);
     const wanted = Array.isArray(expected.audience) ? expected.audience : [expected.audience as string | RegExp];
     if (!audiences.some((value) => wanted.some((one) => matchesAudience(value, one)))) {
       throw new InvalidTokenError('claim_mismatch', { challenge, claim: 'aud' });
     }
+  }
+  // RFC 8707 §2 and the MCP authorization specification: a token minted for another resource
+  // (another MCP server) must not be accepted here, whatever else its audience says.
+  if (expected.resource !== undefined && !audiencesOf(payload, challenge).includes(expected.resource)) {
+    throw new InvalidTokenError('claim_mismatch', { challenge, claim: 'aud' });
   }
   if (expected.subject !== undefined && textClaim(payload, 'sub', challenge) !== expected.subject) {
     throw new InvalidTokenError('claim_mismatch', { challenge, claim: 'sub' });

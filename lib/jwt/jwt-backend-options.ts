@@ -227,6 +227,23 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
   /** How the keys of `keyResolver` are remembered and how long it may take. Default: see {@link KeyResolutionOptions}. */
   readonly keyResolution?: KeyResolutionOptions;
   /**
+   * This server's resource identifier (RFC 8707, RFC 9728 §1.2), e.g. an MCP server's
+   * `'https://mcp.example.com/mcp'`: every token's `aud` must contain it exactly (401
+   * `invalid_token`, reason `claim_mismatch` or `missing_claim`, claim `aud`), on top of
+   * `audience` when both are given; `createToken` writes it into `aud` (beside a single-string
+   * `audience`). A canonical URL: `https` (plain `http` only to localhost), lower-case scheme and
+   * host, no default port, query or fragment. Its metadata URL goes into every challenge (see
+   * `resourceMetadataUrl`). Default: not checked.
+   */
+  readonly resource?: string;
+  /**
+   * The URL of this server's RFC 9728 protected-resource metadata, written into every
+   * `WWW-Authenticate` challenge as `resource_metadata` (RFC 9728 §5.1), where MCP clients look
+   * for it. Default: derived from `resource` by path insertion
+   * (`https://mcp.example.com/.well-known/oauth-protected-resource/mcp`); none without `resource`.
+   */
+  readonly resourceMetadataUrl?: string;
+  /**
    * A claim whose values are granted as scopes, beside the scopes claim: e.g. `'permissions'`
    * (Auth0 RBAC, an array of strings, or a space-delimited string). Its values join
    * `req.auth.scopes`, so `requires('read:reports')` is satisfied by a scope or a permission of
@@ -251,5 +268,6 @@ export const JWT_BACKEND_OPTION_NAMES: readonly string[] = Object.freeze([
   'signingKeyId', 'type', 'maxTokenLength', 'cacheSize', 'cacheMaxAge', 'cookie',
   'store', 'revocation',
   'issuers', 'discovery', 'keyResolver', 'keyResolution',
+  'resource', 'resourceMetadataUrl',
   'permissionsClaim', 'profile',
 ]);

@@ -92,6 +92,7 @@ function buildVerifier(settings: JwtSettings<BaseUser>): JwtVerifier {
     issuer: settings.issuer,
     audience: settings.audience,
     subject: settings.subject,
+    resource: settings.resource,
     clockTolerance: settings.clockTolerance,
     maxAge: settings.maxAge,
     requiredClaims: settings.requiredClaims,
@@ -108,6 +109,18 @@ function buildVerifier(settings: JwtSettings<BaseUser>): JwtVerifier {
   });
 }
 
+/** The `aud` of issued tokens: what the backend requires of `aud`, so it accepts what it issues. */
+function signedAudience(audience: string | undefined, resource: string | undefined): string | readonly string[] | undefined {
+  if (audience === undefined || resource === undefined || audience === resource) return audience ?? resource;
+  return [audience, resource];
+}
+
+function acceptedIssuers(settings: JwtSettings<BaseUser>): readonly string[] {
+  const { issuer, keySelection } = settings;
+  if (keySelection?.kind === 'issuers') return Object.freeze(keySelection.issuers.map((entry) => entry.issuer));
+  return Object.freeze(issuer === undefined ? [] : [issuer].flat());
+}
+
 function buildSigner(settings: JwtSettings<BaseUser>): JwtSigner | undefined {
   const { signingKey, signingKeyId } = settings.keys;
   if (signingKey === undefined) return undefined;
@@ -120,7 +133,7 @@ function buildSigner(settings: JwtSettings<BaseUser>): JwtSigner | undefined {
     // The first allowed algorithm the signing key can produce (e.g. EdDSA in ['RS256', 'EdDSA']).
     algorithm: algorithms.find((algorithm) => describeMisfit(publicHalf, algorithm, true) === undefined) ?? algorithms[0],
     issuer: typeof issuer === 'string' ? issuer : undefined,
-    audience: typeof audience === 'string' ? audience : undefined,
+    audience: signedAudience(typeof audience === 'string' ? audience : undefined, settings.resource),
     expiresIn: settings.expiresIn,
     clock: settings.clock,
     allowWeakKeys: settings.allowWeakKeys,
@@ -157,6 +170,10 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   readonly cookieName: string | undefined;
   /** The claims the scopes are read from, in order. */
   readonly scopeClaims: readonly string[];
+  /** Every accepted `iss`: `issuer` as a list, or the `issuer` of each `issuers` entry; empty when `iss` is not checked. */
+  readonly acceptedIssuers: readonly string[];
+  /** The RFC 8707 resource URL every token's `aud` must contain (`resource`); `undefined` when not checked. */
+  readonly resource: string | undefined;
   /** The clock token times are checked with (milliseconds since the epoch); the step-up guards read `auth_time` against it. */
   readonly clock: () => number;
   private readonly settings: JwtSettings<TUser>;
@@ -171,6 +188,8 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
     this.challenge = this.settings.challenge;
     this.headerName = this.settings.headerName;
     this.scopeClaims = this.settings.scopeClaims;
+    this.acceptedIssuers = acceptedIssuers(this.settings);
+    this.resource = this.settings.resource;
     this.clock = this.settings.clock;
     this.sources = buildSources(owner, this.settings);
     const cookie = this.sources.find((source): source is CookieTokenSource => source instanceof CookieTokenSource);
@@ -370,10 +389,11 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
       throw new TypeError('createToken: this backend cannot sign: give it "signingKey" (the private key), or "signingKeyId" for a kid map of secrets; a remote key set never signs.');
     }
     const claims = typeof claimsOrSubject === 'string' ? { sub: claimsOrSubject } : claimsOrSubject;
-    const { profile, issuer, audience } = this.settings;
-    // What the signer will add: the backend's single issuer and audience.
+    const { profile, issuer, audience, resource } = this.settings;
+    // What the signer will add: the backend's single issuer, and its single audience or resource.
+    const signedAud = typeof audience === 'string' ? audience : resource;
     if (profile !== undefined && typeof claims === 'object' && claims !== null) {
-      checkIssuedClaims({ ...claims, ...(typeof issuer === 'string' ? { iss: issuer } : {}), ...(typeof audience === 'string' ? { aud: audience } : {}) }, profile.issuedClaims);
+      checkIssuedClaims({ ...claims, ...(typeof issuer === 'string' ? { iss: issuer } : {}), ...(signedAud === undefined ? {} : { aud: signedAud }) }, profile.issuedClaims);
     }
     return this.sign(claims, expiresIn);
   }

@@ -14,6 +14,7 @@ import { readAudience } from './read-audience';
 import { type KeySettings, readKeyOptions } from './read-key-options';
 import { readRevocationOptions, type RevocationSettings } from './revocation-options';
 import { type KeySelection, readKeySelection } from './issuers/read-key-selection';
+import { readResourceOptions } from './read-resource-options';
 import { type ProfileSettings, readProfile } from './rfc9068';
 
 /**
@@ -59,6 +60,8 @@ export interface JwtSettings<TUser extends BaseUser> {
   readonly isRevoked?: (payload: TokenPayload, req: IncomingMessage) => boolean | Promise<boolean>;
   /** How the key is chosen token by token (`issuers` or `keyResolver`); `undefined` for one key source. */
   readonly keySelection: KeySelection | undefined;
+  /** The RFC 8707 resource every token's `aud` must contain; `undefined` when not checked. */
+  readonly resource: string | undefined;
   /** The claim whose values are granted as scopes too; `undefined` for none. */
   readonly permissionsClaim: string | undefined;
   /** The token profile's settings (already applied to `type` and `requiredClaims`); `undefined` for none. */
@@ -146,7 +149,8 @@ export function readJwtOptions<TUser extends BaseUser>(owner: string, options: J
   // RFC 7230 §3.2.6: a quoted-string carries visible ASCII and spaces; anything else cannot be
   // written into a header, and would fail on every rejection instead of here.
   if (!/^[\x20-\x7e]+$/.test(realm)) throw new TypeError(`${owner}: "realm" must be printable ASCII.`);
-  const challenge: Challenge = Object.freeze({ scheme: prefix, realm });
+  const { resource, challengeParams } = readResourceOptions(owner, options.resource, options.resourceMetadataUrl);
+  const challenge: Challenge = Object.freeze({ scheme: prefix, realm, ...(challengeParams === undefined ? {} : { params: challengeParams }) });
   const issuer = readIssuer(owner, options.issuer);
   const audience = readAudience(owner, options.audience);
   const selected = readKeySelection(owner, options as JWTAuthenticationBackendOptions<BaseUser>, algorithms, challenge);
@@ -194,6 +198,7 @@ export function readJwtOptions<TUser extends BaseUser>(owner: string, options: J
     retrieveUser: check.optionalFunction('retrieveUser', options.retrieveUser, '(payload, req) returning the user or null'),
     isRevoked: check.optionalFunction('isRevoked', options.isRevoked, '(payload, req) returning a boolean'),
     keySelection: selected?.selection,
+    resource,
     permissionsClaim: options.permissionsClaim === undefined ? undefined : check.text('permissionsClaim', options.permissionsClaim, ''),
     profile,
   };

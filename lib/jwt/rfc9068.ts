@@ -39,8 +39,9 @@ export function readProfile(owner: string, options: JWTAuthenticationBackendOpti
     throw new TypeError(`${owner}: profile 'rfc9068' requires typ at+jwt; leave "type" out (or set it to 'at+jwt').`);
   }
   // Each entry of `issuers` has its own issuer and audience, checked for its tokens.
-  if (options.issuers === undefined && (options.issuer === undefined || options.audience === undefined)) {
-    throw new TypeError(`${owner}: profile 'rfc9068' has the resource server check iss and aud (RFC 9068 §4); give "issuer" and "audience" (or "issuers").`);
+  // `resource` (RFC 8707) is an audience every token must contain: it satisfies RFC 9068 §4 too.
+  if (options.issuers === undefined && (options.issuer === undefined || (options.audience === undefined && options.resource === undefined))) {
+    throw new TypeError(`${owner}: profile 'rfc9068' has the resource server check iss and aud (RFC 9068 §4); give "issuer" and "audience" or "resource" (or "issuers").`);
   }
   return Object.freeze({
     type: ACCESS_TOKEN_TYPE,

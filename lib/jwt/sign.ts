@@ -15,8 +15,8 @@ export interface SignerSettings {
   readonly type?: string;
   /** Set as `iss` when the backend accepts exactly one issuer. */
   readonly issuer?: string;
-  /** Set as `aud` when the backend accepts exactly one audience string. */
-  readonly audience?: string;
+  /** Set as `aud`: the backend's single audience string and/or its RFC 8707 resource. */
+  readonly audience?: string | readonly string[];
   /** Lifetime of a token when the caller gives none, in seconds. */
   readonly expiresIn: number;
   /** Milliseconds since the epoch, like `Date.now`. */

@@ -21,6 +21,7 @@ export function buildSelectionVerifier(settings: JwtSettings<BaseUser>, selectio
   const { cacheSize } = settings;
   const shared: SharedVerifierSettings = {
     subject: settings.subject,
+    resource: settings.resource,
     clockTolerance: settings.clockTolerance,
     maxAge: settings.maxAge,
     requiredClaims: settings.requiredClaims,
