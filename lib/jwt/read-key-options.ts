@@ -63,7 +63,7 @@ function readRemoteKeys(
   // A key set published for everyone to read cannot hold an HMAC secret: an HS token checked
   // against it is the algorithm-confusion attack.
   if (algorithms.some((algorithm) => keyFamily(algorithm) === 'hmac')) {
-    throw new TypeError(`${owner}: remote key sets only allow RS/PS/ES/EdDSA/Ed25519 algorithms.`);
+    throw new TypeError(`${owner}: remote key sets only allow RS/PS/ES/EdDSA algorithms.`);
   }
   const fetchOptions = readRemoteOptions(owner, options.keySetFetch);
   const { jwksUri, issuer } = options;
