@@ -15,6 +15,7 @@ import { createOAuth2Backend, oauth2Routes, TOKEN_PATH } from './oauth2-routes';
 import { demoSecurityBackends, OPENAPI_PUBLIC_PATHS, openApiRoutes } from './openapi';
 import { TOKEN_LIFETIME_SEC } from './tokens';
 import { type DemoAccount, findAccount } from './users';
+import { type DemoWebSocket, demoWebSocket } from './websocket';
 
 /** How the demo signs its tokens: a shared HMAC secret, or an Ed25519 key pair whose public half it publishes. */
 export type DemoSigning =
@@ -48,6 +49,13 @@ export interface DemoAppOptions {
 
 const READY = Symbol('demo backend ready');
 
+const WEBSOCKET = Symbol('demo websocket');
+
+/** The demo's WebSocket at `/ws`: give its `upgrade` to the HTTP server's `upgrade` event. */
+export function demoUpgrades(app: Express): DemoWebSocket {
+  return app.locals[WEBSOCKET as unknown as string] as DemoWebSocket;
+}
+
 /** Resolves once the demo app's backend has loaded its revocations; await it before listening. */
 export function demoReady(app: Express): Promise<void> {
   return (app.locals[READY as unknown as string] as Promise<void> | undefined) ?? Promise.resolve();
@@ -78,6 +86,7 @@ export function createDemoApp({ signing, clock = Date.now, secureCookies = false
   const app = express();
   app.disable('x-powered-by');
   app.locals[READY as unknown as string] = backend.ready();
+  app.locals[WEBSOCKET as unknown as string] = demoWebSocket(backend, store, clock);
   // Logging in and out must work with a stale or foreign token still around.
   app.use(authenticationMiddleware([backend, new ApiKeyBackend(apiKey)], {
     exclude: ['/login', '/session', '/logout', TOKEN_PATH, ...OPENAPI_PUBLIC_PATHS],

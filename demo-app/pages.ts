@@ -37,7 +37,15 @@ export function profilePage(username: string, scopes: readonly string[]): string
 </form>
 <form method="post" action="/logout">
   <button type="submit" id="sign-out">Sign out</button>
-</form>`);
+</form>
+<p id="live">Live: connecting…</p>
+<script>
+// The session cookie goes with the handshake; /ws accepts it from this origin only.
+const live = document.getElementById('live');
+const socket = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws');
+socket.onmessage = (event) => { const hello = JSON.parse(event.data); live.textContent = 'Live: connected as ' + hello.user + ' (' + hello.scopes.join(' ') + ')'; };
+socket.onclose = (event) => { live.textContent += ' · closed (' + event.code + (event.reason ? ': ' + event.reason : '') + ')'; };
+</script>`);
 }
 
 /** The answer to a saved note. */

@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { memoryStore, type Store } from '../lib';
-import { createDemoApp, demoReady, type DemoSigning } from './app';
+import { createDemoApp, demoReady, type DemoSigning, demoUpgrades } from './app';
 
 const port = Number(process.env.PORT ?? 3000);
 
@@ -34,6 +34,20 @@ async function revocationStore(): Promise<Store> {
   return redisStore({ client });
 }
 
+type RequestListener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+// With METRICS=1, GET /metrics answers in the Prometheus text format, through OpenTelemetry's
+// Prometheus exporter (loaded only then, as the otel subpath is).
+async function metricsHandler(): Promise<RequestListener | undefined> {
+  if (process.env.METRICS !== '1') return undefined;
+  const [{ MeterProvider }, { PrometheusExporter }, { authenticationMetrics }] = await Promise.all([
+    import('@opentelemetry/sdk-metrics'), import('@opentelemetry/exporter-prometheus'), import('../lib/otel'),
+  ]);
+  const exporter = new PrometheusExporter({ preventServerStart: true });
+  authenticationMetrics({ meterProvider: new MeterProvider({ readers: [exporter] }) });
+  return (req, res) => exporter.getMetricsRequestHandler(req, res);
+}
+
 async function main(): Promise<void> {
   let apiKey = process.env.DEMO_API_KEY;
   if (apiKey === undefined || apiKey === '') {
@@ -42,12 +56,15 @@ async function main(): Promise<void> {
   }
   const app = createDemoApp({ signing: signing(), apiKey, store: await revocationStore() });
   await demoReady(app);
+  const metrics = await metricsHandler();
   const worker = cluster.isWorker ? ` (worker ${process.pid})` : '';
   // Says which process answered, so that a cluster's load balancing can be seen with curl -i.
   const server = http.createServer((req, res) => {
     res.setHeader('X-Demo-Process', String(process.pid));
-    app(req, res);
+    if (metrics !== undefined && req.method === 'GET' && req.url === '/metrics') metrics(req, res);
+    else app(req, res);
   });
+  server.on('upgrade', demoUpgrades(app).upgrade);
   server.listen(port, '127.0.0.1', () => {
     const { port: actual } = server.address() as AddressInfo;
     console.log(`express-jwt-auth demo listening on http://127.0.0.1:${actual}${worker}`);

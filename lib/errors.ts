@@ -30,7 +30,8 @@ export type AuthenticationErrorCode =
  * new InvalidRequestError('missing_token').reason; // 'missing_token'
  * ```
  */
-export type InvalidRequestReason = 'missing_token' | 'malformed_header' | 'duplicate_header' | 'duplicate_cookie';
+export type InvalidRequestReason = 'missing_token' | 'malformed_header' | 'duplicate_header' | 'duplicate_cookie'
+  | 'duplicate_token' | 'empty_token';
 
 /**
  * Why an {@link InvalidTokenError} was raised.
@@ -132,6 +133,8 @@ const REQUEST_MESSAGES: Readonly<Record<InvalidRequestReason, string>> = {
   malformed_header: 'The Authorization header is not a single scheme followed by a single token.',
   duplicate_header: 'The request carries the credentials header more than once.',
   duplicate_cookie: 'The request carries the authentication cookie more than once.',
+  duplicate_token: 'The request carries more than one access token.',
+  empty_token: 'The request names an access token but carries none.',
 };
 
 /**

@@ -52,9 +52,25 @@ export type { TrustedIssuer } from './jwt/issuers/trusted-issuer';
 export type { Algorithm } from './keys/algorithms';
 export type { DiscoveryDocument } from './keys/discovery';
 export type { KeyInput, SigningKeyInput } from './keys/key-objects';
+export type { ConfigurationFaultMessage, KeySetMessage } from './keys/key-set-events';
 export { type KeySetFetchErrorDetails, KeySetFetchError, type KeySetFetchFailure } from './keys/key-set-fetch-error';
 export type { RemoteKeySetOptions } from './keys/remote-key-set';
 export type { JsonWebKeySet, KeyMap } from './keys/static-key-set';
+export { type ChannelName, CHANNELS } from './observability/channels';
+export type { AuthLogger } from './observability/logger';
+export type {
+  AuthenticateMessage,
+  AuthenticationOutcome,
+  GuardRefusalMessage,
+  RefreshReuseMessage,
+  RevocationMessage,
+  ThrottleMessage,
+  TokenCacheMessage,
+} from './observability/messages';
+export { publishRefreshReuse } from './observability/refresh-reuse';
 export { memoryStore, type MemoryStoreOptions } from './store/memory-store';
 export type { FeedListener, Store, Subscription } from './store/store';
+export { FailureThrottle, failureThrottle, type ThrottleSubject } from './throttle/failure-throttle';
+export type { FailureThrottleOptions } from './throttle/failure-throttle-options';
+export { ThrottledError } from './throttle/throttled-error';
 export { type BaseUser, SimpleUser, UnauthenticatedUser } from './user';

@@ -71,4 +71,26 @@ describe('demo server (npm run demo)', () => {
       await stop(child);
     }
   });
+
+  it('serves the authentication metrics at /metrics in the Prometheus format when METRICS is 1, and not otherwise', async () => {
+    const { child, url } = await startDemo({ METRICS: '1', JWT_SECRET: 'a-demo-secret-of-32-bytes-or-more!!' });
+    try {
+      expect((await fetch(`${url}/admin`, { headers: { Authorization: 'Bearer not.a.token' } })).status).toBe(401);
+      const metrics = await fetch(`${url}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(metrics.headers.get('content-type')).toContain('text/plain');
+      const text = await metrics.text();
+      expect(text).toMatch(/^express_jwt_auth_authentication_outcomes_total\{[^}]*express_jwt_auth_outcome="refused"[^}]*\} 1$/m);
+      expect(text).toContain('express_jwt_auth_authentication_duration');
+      expect(text).not.toContain('not.a.token');
+    } finally {
+      await stop(child);
+    }
+    const plain = await startDemo({ JWT_SECRET: 'a-demo-secret-of-32-bytes-or-more!!' });
+    try {
+      expect((await fetch(`${plain.url}/metrics`)).status).toBe(404);
+    } finally {
+      await stop(plain.child);
+    }
+  });
 });

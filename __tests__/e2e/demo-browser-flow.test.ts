@@ -4,15 +4,16 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createDemoApp } from '../../demo-app/app';
-import { launchBrowser } from '../helpers/browser';
+import { CROSS_SITE_HOST, launchBrowser } from '../helpers/browser';
 import { CHROMIUM, describeWithTool } from '../helpers/system-tool';
 import { SECRET } from '../helpers/tokens';
 
 const TIMEOUT_MS = 60_000;
 
+/** Listens on 127.0.0.1; `origin` names it as `host`, which Chromium resolves to 127.0.0.1 too. */
 async function listen(app: express.Express, host: string): Promise<{ server: Server; origin: string }> {
   const server = createServer(app);
-  server.listen(0, host);
+  server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return { server, origin: `http://${host}:${(server.address() as AddressInfo).port}` };
 }
@@ -32,7 +33,7 @@ function attackerApp(target: string): express.Express {
 describeWithTool(CHROMIUM, 'demo app browser flow in headless Chromium', () => {
   let browser: Browser;
   let demo: { server: Server; origin: string };
-  // 127.0.0.2 is another site than 127.0.0.1 (SameSite=Lax keeps the cookie home); another
+  // cross-site.test (served on 127.0.0.1) is another site than 127.0.0.1 (SameSite=Lax keeps the cookie home); another
   // port of 127.0.0.1 is the same site but another origin (the cookie goes, the origin check stops it).
   let crossSite: { server: Server; origin: string };
   let sameSiteOtherOrigin: { server: Server; origin: string };
@@ -41,7 +42,7 @@ describeWithTool(CHROMIUM, 'demo app browser flow in headless Chromium', () => {
 
   beforeAll(async () => {
     demo = await listen(createDemoApp({ signing: { algorithm: 'HS256', secret: SECRET }, apiKey: 'test-api-key' }), '127.0.0.1');
-    crossSite = await listen(attackerApp(demo.origin), '127.0.0.2');
+    crossSite = await listen(attackerApp(demo.origin), CROSS_SITE_HOST);
     sameSiteOtherOrigin = await listen(attackerApp(demo.origin), '127.0.0.1');
     browser = await launchBrowser();
     context = await browser.newContext();

@@ -19,7 +19,15 @@ const INSTALL_HINT = `Install it with \`apt-get install ${CHROMIUM.packages.join
  * `--disable-gpu`: there is no GPU; software rendering is enough for a login page.
  * The rest stop Chromium's own traffic (QUIC probes, component and variation updates, sync),
  * which otherwise floods the log with refused connections and slows the first navigation.
+ * `--host-resolver-rules` sends {@link CROSS_SITE_HOST} to 127.0.0.1, and nothing else anywhere.
  */
+/**
+ * A host name that Chromium resolves to 127.0.0.1 (see {@link CHROMIUM_ARGS}): a page served on
+ * 127.0.0.1 but opened as `http://cross-site.test:<port>` is another site than `127.0.0.1`, so
+ * tests can play a cross-site attacker while every server listens on 127.0.0.1 only.
+ */
+export const CROSS_SITE_HOST = 'cross-site.test';
+
 export const CHROMIUM_ARGS: readonly string[] = [
   '--no-sandbox',
   '--disable-gpu',
@@ -28,6 +36,7 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  `--host-resolver-rules=MAP ${CROSS_SITE_HOST} 127.0.0.1`,
 ];
 
 /**

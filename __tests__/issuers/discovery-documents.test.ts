@@ -1,8 +1,6 @@
 import { KeySetFetchError, KeySetUnavailableError } from '../../lib';
 import { discoverJwksUri, discoveryUrl, readDiscoveryOption } from '../../lib/keys/discovery';
-import { WARNING_TYPE } from '../../lib/keys/configuration-warning';
 import { buildApp } from '../helpers/apps';
-import { watchWarnings } from '../helpers/process-warnings';
 import { expectUnavailable } from '../helpers/key-set-expectations';
 import { probeWith, remoteApp } from '../helpers/remote-apps';
 import { type IdentityProvider, metadataPath, startIdentityProvider } from './identity-providers';
@@ -150,16 +148,15 @@ describe('JWTAuthenticationBackend with the discovery option and a single issuer
     const path = metadataPath('oauth-authorization-server', '/as');
     const original = oauth.documents.get(path);
     oauth.documents.set(path, { issuer: oauth.origin, jwks_uri: oauth.jwksUri });
-    const watch = watchWarnings(WARNING_TYPE);
+    const logged: string[] = [];
     try {
-      const target = remoteApp({ issuer: oauth.issuer, discovery: 'oauth-authorization-server' });
+      const target = remoteApp({ issuer: oauth.issuer, discovery: 'oauth-authorization-server', logger: { warn: (line) => logged.push(line) } });
       expectUnavailable(await probeWith(target, await oauth.token()), target.probe);
       await new Promise((resolve) => setImmediate(resolve));
-      expect(watch.warnings.map((warning) => warning.message)).toEqual([
+      expect(logged).toEqual([
         expect.stringMatching(/^express-jwt-auth: the RFC 8414 authorization server metadata at ".*\/\.well-known\/oauth-authorization-server\/as" names the issuer ".*", but "issuer" is configured as ".*\/as"; .*\(RFC 8414 §3\.3\)/),
       ]);
     } finally {
-      watch.stop();
       oauth.documents.set(path, original);
     }
   });

@@ -276,7 +276,9 @@ beforeAll(() => {
   writeFileSync(path.join(projectDir, 'package.json'), `${JSON.stringify({ name: 'pack-consumer', version: '1.0.0', private: true }, null, 2)}\n`);
   // What a TypeScript user installs beside the package: express (a peer dependency) and its types.
   const typePackages = ['@types/express', '@types/node'].map((name) => `${name}@${installedVersion(name)}`);
-  npm(['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, 'express@5', ...typePackages], projectDir);
+  // The optional peers a subpath needs to load (express-jwt-auth/otel: @opentelemetry/api, whose exports hide its package.json).
+  const subpathPeers = ['@opentelemetry/api'].map((name) => `${name}@${(JSON.parse(readFileSync(path.join(REPO, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version}`);
+  npm(['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, 'express@5', ...typePackages, ...subpathPeers], projectDir);
 
   writeFileSync(path.join(projectDir, 'consumer.cjs'), CJS_CONSUMER);
   writeFileSync(path.join(projectDir, 'consumer.mjs'), ESM_CONSUMER);

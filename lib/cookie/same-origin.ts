@@ -22,7 +22,7 @@ function originOf(url: string): string | undefined {
  * `https` when the socket is TLS, else `http`. A `Host` that is not a bare `host[:port]` (a path,
  * user info) names no origin.
  */
-function ownOriginOf(req: IncomingMessage): string | undefined {
+export function ownOriginOf(req: IncomingMessage): string | undefined {
   const host = req.headers.host;
   if (host === undefined || host === '') return undefined;
   // As Express's `req.protocol` without `trust proxy`: only the connection says TLS. A request

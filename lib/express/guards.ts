@@ -6,6 +6,7 @@ import { type AnyAuthenticationError, AuthenticationError, InsufficientScopeErro
 import { asError } from '../core/as-error';
 import { isInstance } from '../core/is-instance';
 import { readStepUp } from '../jwt/step-up';
+import { publishGuardRefusal } from '../observability/guard-events';
 import type { AuthenticatedRequest, GuardedHandler, IdentifiedRequest } from './authenticated-request';
 import type { GuardCheck } from './guard-check';
 import type { AuthContext } from './request-context';
@@ -140,6 +141,7 @@ export function createGuard(
     // (`app.all('/x', authenticated(), handler)`), and is a plain `next()` for app-wide guards.
     if (context.guardsPass) return next('route');
     if (auth?.isAuthenticated !== true) {
+      publishGuardRefusal(owner, 'not_authenticated', redirect === undefined ? 401 : 303);
       if (redirect !== undefined) {
         res.redirect(303, redirectTarget(redirect, req));
         return;
@@ -149,11 +151,18 @@ export function createGuard(
     }
     const refusal = check?.(auth, req, context);
     if (refusal !== undefined) {
-      if (isInstance(refusal, AuthenticationError)) context.fail(refusal as AnyAuthenticationError, req, res, next);
-      else next(refusal);
+      if (isInstance(refusal, AuthenticationError)) {
+        const known = refusal as AnyAuthenticationError;
+        // A claim guard's refusal is an insufficient_scope; step-up's code has no guard event yet.
+        if (known.code === 'insufficient_scope') publishGuardRefusal(owner, 'insufficient_scope', known.status);
+        context.fail(known, req, res, next);
+      } else {
+        next(refusal);
+      }
       return;
     }
     if (!auth.hasScopes(scopes)) {
+      publishGuardRefusal(owner, 'insufficient_scope', statusCode ?? 403);
       context.fail(new InsufficientScopeError(scopes, { challenge: context.challenge, status: statusCode }), req, res, next);
       return;
     }

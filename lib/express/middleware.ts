@@ -15,6 +15,9 @@ import { tagMiddleware } from './middleware-metadata';
 import { type AuthenticationErrorHandler, renderAuthenticationError } from './render-error';
 import type { AuthContext } from './request-context';
 import { enterRequest, overrideContext } from './request-state';
+import { countRefusal, readThrottle, refuseBlocked } from './refusal-throttle';
+import type { FailureThrottle } from '../throttle/failure-throttle';
+import { type ChainObservation, observeAuthentication, observedChain, publishAuthentication, refusalReason } from './authentication-events';
 
 const OWNER = 'authenticationMiddleware';
 
@@ -58,6 +61,14 @@ export interface AuthenticationMiddlewareOptions {
    * requests for signed-in users. Never use it beside passport.
    */
   readonly anonymousUser?: BaseUser;
+  /**
+   * Counts refused credentials (400 `invalid_request`, 401 `invalid_token`) per client IP
+   * (`req.ip`, which follows `trust proxy`) in the throttle's store. Past its `maxFailures` in a
+   * window, the refusal is answered 429 with `Retry-After`, and so is every further request of
+   * that client to this process (excluded paths aside) until the window ends, before any backend
+   * runs. Fails open when the store is down. Default: none (no counting).
+   */
+  readonly throttle?: FailureThrottle;
 }
 
 /** No user yet: passport writes `null` when it signs a user out. */
@@ -116,7 +127,8 @@ export function authenticationMiddleware(
 ): RequestHandler {
   const backends = readBackends(backend);
   if (typeof options !== 'object' || options === null) throw new TypeError(`${OWNER}: "options" must be an object.`);
-  rejectUnknownOptions(OWNER, options, ['onError', 'exclude', 'excludeMethods', 'anonymousUser']);
+  rejectUnknownOptions(OWNER, options, ['onError', 'exclude', 'excludeMethods', 'anonymousUser', 'throttle']);
+  const throttle = readThrottle(OWNER, options.throttle);
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new TypeError(`${OWNER}: "onError" must be a function (err, req, res, next).`);
   }
@@ -146,9 +158,10 @@ export function authenticationMiddleware(
   }
 
   // Defined once per middleware, not per request: the hot path allocates no closures.
-  function accept(result: ChainOutcome, req: Request, next: NextFunction): void {
+  function accept(result: ChainOutcome, req: Request, next: NextFunction, observation?: ChainObservation): void {
     if (result === null || result === undefined) {
       setAnonymous(req);
+      if (observation !== undefined) publishAuthentication(observation, backends, 'anonymous', 'no_credentials');
       return next();
     }
     if (!isAuthResult(result)) {
@@ -157,34 +170,40 @@ export function authenticationMiddleware(
     // An earlier middleware's user (a passport session) is kept: the request was already identified.
     if (isAbsent(req.user) || req.user === anonymousUser) req.user = result.user as Express.User;
     req.auth = result.credentials;
+    if (observation !== undefined) publishAuthentication(observation, backends, 'authenticated', 'valid_credentials', result.credentials);
     next();
   }
-  function reject(err: unknown, req: Request, res: Response, next: NextFunction): void {
+  function reject(err: unknown, req: Request, res: Response, next: NextFunction, observation?: ChainObservation): void {
     setAnonymous(req);
-    if (isInstance(err, AuthenticationError)) context.fail(err as AnyAuthenticationError, req, res, next);
-    else next(asError(err));
+    if (!isInstance(err, AuthenticationError)) return next(asError(err));
+    if (observation !== undefined) publishAuthentication(observation, backends, 'refused', refusalReason(err as AnyAuthenticationError));
+    if (throttle !== undefined) countRefusal(throttle, err as AnyAuthenticationError, req, res, next, context);
+    else context.fail(err as AnyAuthenticationError, req, res, next);
   }
 
   return tagMiddleware(function authenticationMiddleware(req: Request, res: Response, next: NextFunction): void {
     enterRequest(req, context);
+    const observation = observeAuthentication();
     if (isExcluded(req)) {
       if (skipsGuards(req)) overrideContext(req, passingContext);
       setAnonymous(req);
+      if (observation !== undefined) publishAuthentication(observation, backends, 'anonymous', 'excluded');
       return next();
     }
+    if (throttle !== undefined && refuseBlocked(throttle, req, res)) return;
 
     let outcome: ChainOutcome | Promise<ChainOutcome>;
     try {
-      outcome = authenticateChain(backends, req);
+      outcome = observation === undefined ? authenticateChain(backends, req) : observedChain(backends, req, observation);
     } catch (err) {
-      reject(err, req, res, next);
+      reject(err, req, res, next, observation);
       return;
     }
     // Sync backends (the JWT backend) answer without a promise, and without a microtask.
     if (isThenable<ChainOutcome>(outcome)) {
-      outcome.then((result) => accept(result, req, next), (err: unknown) => reject(err, req, res, next));
+      outcome.then((result) => accept(result, req, next, observation), (err: unknown) => reject(err, req, res, next, observation));
     } else {
-      accept(outcome, req, next);
+      accept(outcome, req, next, observation);
     }
   }, { backends, isExcluded });
 }

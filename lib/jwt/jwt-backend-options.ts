@@ -12,6 +12,7 @@ import type { RevocationOptions } from './revocation-options';
 import type { DiscoveryDocument } from '../keys/discovery';
 import type { KeyResolutionOptions, KeyResolverFunction } from './issuers/key-resolver-options';
 import type { TrustedIssuer } from './issuers/trusted-issuer';
+import type { AuthLogger } from '../observability/logger';
 
 /**
  * Options of {@link JWTAuthenticationBackend}. Read once, validated, and copied at construction;
@@ -244,6 +245,12 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
    */
   readonly resourceMetadataUrl?: string;
   /**
+   * Where what an operator must see is logged, once per cause at warning level: a remote key
+   * set's configuration fault (the issuer expected and the one found, a refused URL, no usable
+   * key). Never part of a response. `false` silences it. Default: `console` (`console.warn`).
+   */
+  readonly logger?: AuthLogger | false;
+  /**
    * A claim whose values are granted as scopes, beside the scopes claim: e.g. `'permissions'`
    * (Auth0 RBAC, an array of strings, or a space-delimited string). Its values join
    * `req.auth.scopes`, so `requires('read:reports')` is satisfied by a scope or a permission of
@@ -270,4 +277,5 @@ export const JWT_BACKEND_OPTION_NAMES: readonly string[] = Object.freeze([
   'issuers', 'discovery', 'keyResolver', 'keyResolution',
   'resource', 'resourceMetadataUrl',
   'permissionsClaim', 'profile',
+  'logger',
 ]);

@@ -12,6 +12,7 @@ import type { BaseUser } from '../user';
 import { type Algorithm, keyFamily } from '../keys/algorithms';
 import type { JWTAuthenticationBackendOptions } from './jwt-backend-options';
 import { checkOneKeyKind, toSigningKey, toVerificationKey } from '../keys/key-objects';
+import { readLogger } from '../observability/logger';
 
 /** What a backend verifies and signs with, read from its key options. */
 export interface KeySettings {
@@ -84,6 +85,7 @@ function readRemoteKeys(
     algorithms,
     allowWeakKeys,
     challenge,
+    warn: readLogger(owner, options.logger),
   });
 }
 
@@ -136,6 +138,7 @@ export function readKeyOptions(
   challenge: Challenge,
 ): KeySettings {
   const { allowWeakKeys = false } = options;
+  readLogger(owner, options.logger);
   if (typeof allowWeakKeys !== 'boolean') throw new TypeError(`${owner}: "allowWeakKeys" must be true or false.`);
   if (options.secretKey !== undefined && options.jwksUri !== undefined) throw new TypeError(`${owner}: give "secretKey" or "jwksUri", not both.`);
   if (options.discovery !== undefined && (options.secretKey !== undefined || options.jwksUri !== undefined)) {

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { TokenPayload } from '../credentials';
 import { InvalidTokenError, RevocationUnavailableError } from '../errors';
+import { publishRevocation } from '../observability/revocation-events';
 import type { Subscription } from '../store/store';
 import {
   parseRevocationEntry,
@@ -259,9 +260,11 @@ export class RevocationList {
     try {
       await this.save(revocation);
     } catch (err) {
+      publishRevocation(revocation.kind, false);
       if (!this.closed) setTimeout(() => void this.resync(), RETRY_MS).unref();
       throw err;
     }
+    publishRevocation(revocation.kind, true);
   }
 
   private async save(revocation: Revocation): Promise<void> {

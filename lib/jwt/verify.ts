@@ -5,6 +5,7 @@ import type { TokenPayload } from '../credentials';
 import { InvalidTokenError } from '../errors';
 import type { KeyResolver } from '../keys/key-resolver';
 import type { Algorithm } from '../keys/algorithms';
+import { publishCacheResult } from '../observability/cache-events';
 import { checkClaims, type ClaimExpectations } from './claims';
 import { decodeJwt, type DecodedJwt } from './decode';
 import { deepFreeze } from './deep-freeze';
@@ -100,6 +101,7 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
       cache?.delete(token);
       return undefined;
     }
+    publishCacheResult('hit');
     checkTimes(hit.payload, now, settings, challenge);
     return hit.payload;
   }
@@ -115,7 +117,11 @@ export function createJwtVerifier(settings: VerifierSettings): JwtVerifier {
     const now = clockSeconds(clock);
     const cached = fromCache(token, now);
     if (cached !== undefined) return cached;
-    if (rejectedBefore(token, now)) throw new InvalidTokenError('bad_signature', { challenge });
+    if (rejectedBefore(token, now)) {
+      publishCacheResult('rejected_hit');
+      throw new InvalidTokenError('bad_signature', { challenge });
+    }
+    if (cache !== undefined) publishCacheResult('miss');
     const decoded = decodeJwt(token, challenge);
     const { alg } = decoded.header;
     if (typeof alg !== 'string' || !allowed.includes(alg)) throw new InvalidTokenError('algorithm_not_allowed', { challenge });

@@ -1,12 +1,6 @@
 import type { KeySetFetchError } from './key-set-fetch-error';
 
-/**
- * The `type` of the process warnings this library emits (`process.on('warning')` listeners
- * can tell them by it).
- */
-export const WARNING_TYPE = 'ExpressJwtAuthWarning';
-
-/** A process warning: its text and its `code`. */
+/** A configuration warning: its text, for the backend's `logger`, and its stable `code`. */
 export interface ConfigurationWarning {
   readonly message: string;
   readonly code: string;
@@ -40,7 +34,7 @@ function issuerMismatch(err: KeySetFetchError): ConfigurationWarning {
  * @example
  * ```ts
  * const warning = configurationWarning(err);
- * if (warning !== undefined) process.emitWarning(warning.message, { type: WARNING_TYPE, code: warning.code });
+ * if (warning !== undefined) logger.warn(`${warning.message} [${warning.code}]`);
  * ```
  */
 export function configurationWarning(err: KeySetFetchError): ConfigurationWarning | undefined {

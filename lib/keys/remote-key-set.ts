@@ -2,13 +2,15 @@ import type { KeyObject } from 'node:crypto';
 import type { Challenge } from '../core/challenge';
 import { InvalidTokenError, KeySetUnavailableError } from '../errors';
 import type { Algorithm } from './algorithms';
-import { configurationWarning, WARNING_TYPE } from './configuration-warning';
+import { configurationWarning } from './configuration-warning';
 import { discoverJwksUri, type DiscoveryDocument } from './discovery';
 import { fetchJson, type FetchLimits } from './fetch-json';
 import { type KeyEntry, selectKey } from './key-entry';
 import type { KeyResolver } from './key-resolver';
 import { KeySetFetchError } from './key-set-fetch-error';
 import { remoteKeyEntries } from './remote-key-entries';
+import { fetchFailure, publishConfigurationFault, publishKeySet } from './key-set-events';
+import type { WarnFunction } from '../observability/logger';
 
 /**
  * How a remote key set is fetched and kept.
@@ -75,6 +77,8 @@ export interface RemoteKeySetSettings extends FetchLimits {
    */
   readonly monotonicClock: () => number;
   readonly challenge: Challenge;
+  /** Where configuration faults are logged (the backend's `logger`). */
+  readonly warn: WarnFunction;
 }
 
 /**
@@ -89,7 +93,8 @@ export interface RemoteKeySetSettings extends FetchLimits {
  *   fitting type), tokens get 503 with `Retry-After`, not 401: the token may be fine. The
  *   error's `cause` is a {@link KeySetFetchError} saying why.
  * - A fault that a retry will not fix (see `KeySetFetchError.isConfigurationFault`) is also
- *   reported once as a process warning, so that it shows in the server's log.
+ *   logged once per cause through the backend's `logger`, so that it shows in the server's log.
+ * - Every fetch and every stale serving is published on `express-jwt-auth:key-set`.
  */
 export class RemoteKeySet implements KeyResolver {
   private list: readonly KeyEntry[] = [];
@@ -153,6 +158,7 @@ export class RemoteKeySet implements KeyResolver {
   private refresh(now: number): Promise<void> {
     if (this.inflight !== undefined) return this.inflight;
     this.lastAttempt = now;
+    publishKeySet(() => ({ event: 'started', url: this.url() }));
     this.inflight = this.fetchEntries().then(
       (entries) => {
         this.list = entries;
@@ -160,10 +166,14 @@ export class RemoteKeySet implements KeyResolver {
         this.fetchedAt = this.settings.monotonicClock();
         this.lastError = undefined;
         this.warned.clear();
+        publishKeySet(() => ({ event: 'succeeded', url: this.url(), keys: entries.length, durationSec: this.since(now) }));
       },
       (err: unknown) => {
         this.lastError = err;
         this.warnOnce(err);
+        publishKeySet(() => ({ event: 'failed', url: this.url(), cause: fetchFailure(err), durationSec: this.since(now) }));
+        // Stale beats unavailable: the keys in hand keep verifying until a fetch succeeds.
+        if (this.list.length > 0) publishKeySet(() => ({ event: 'served_stale', url: this.url(), keys: this.list.length }));
       },
     ).finally(() => {
       this.inflight = undefined;
@@ -171,13 +181,24 @@ export class RemoteKeySet implements KeyResolver {
     return this.inflight;
   }
 
-  /** Emits a process warning for a configuration fault, once per distinct fault (not per request). */
+  /** Logs a configuration fault, and publishes it, once per distinct fault (not per request). */
   private warnOnce(err: unknown): void {
-    const warning = err instanceof KeySetFetchError ? configurationWarning(err) : undefined;
+    if (!(err instanceof KeySetFetchError)) return;
+    const warning = configurationWarning(err);
     // Bounded: a provider whose document changes on every fetch must not grow this set forever.
     if (warning === undefined || this.warned.has(warning.message) || this.warned.size >= MAX_WARNINGS) return;
     this.warned.add(warning.message);
-    process.emitWarning(warning.message, { type: WARNING_TYPE, code: warning.code });
+    this.settings.warn(`${warning.message} [${warning.code}]`);
+    publishConfigurationFault(warning.code, err);
+  }
+
+  private url(): string {
+    const { source } = this.settings;
+    return this.jwksUri ?? ('issuer' in source ? source.issuer : source.jwksUri);
+  }
+
+  private since(startMs: number): number {
+    return (this.settings.monotonicClock() - startMs) / 1000;
   }
 
   private async fetchEntries(): Promise<readonly KeyEntry[]> {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { FailureThrottle } from '../throttle/failure-throttle';
 
 /**
  * What `verifyCredentials` returns for a username and password that match.
@@ -86,7 +87,14 @@ export interface TokenEndpointOptions {
    * Default: `8192` (8 KiB).
    */
   readonly maxBodyBytes?: number;
+  /**
+   * Throttles failed sign-ins, built by `failureThrottle({ store })`: per client IP (`req.ip`,
+   * which follows `trust proxy`) and per username, in fixed windows of the store. A client or
+   * username past its limit gets 429 `slow_down` with `Retry-After`, before its credentials are
+   * checked; a successful sign-in never counts. Fails open when the store is down. Default: none.
+   */
+  readonly throttle?: FailureThrottle;
 }
 
 /** The option names {@link TokenEndpointOptions} knows. */
-export const TOKEN_ENDPOINT_OPTION_NAMES: readonly string[] = Object.freeze(['verifyCredentials', 'verifyClient', 'maxBodyBytes']);
+export const TOKEN_ENDPOINT_OPTION_NAMES: readonly string[] = Object.freeze(['verifyCredentials', 'verifyClient', 'maxBodyBytes', 'throttle']);

@@ -8,6 +8,9 @@ import { OAuth2Error, sendOAuth2Error } from './oauth2-error';
 import type { OAuth2TokenResponseBody } from './oauth2-token-response';
 import { runPasswordGrant } from './password-grant';
 import { readTokenRequest } from './read-token-request';
+import { readGrantThrottle, runThrottledGrant, sendThrottledGrant } from './throttled-grant';
+import type { FailureThrottle } from '../throttle/failure-throttle';
+import { ThrottledError } from '../throttle/throttled-error';
 import {
   type ClientVerifier,
   type CredentialsVerifier,
@@ -47,6 +50,7 @@ interface EndpointSettings {
   readonly verifyCredentials: CredentialsVerifier;
   readonly verifyClient: ClientVerifier | undefined;
   readonly maxBodyBytes: number;
+  readonly throttle: FailureThrottle | undefined;
 }
 
 function readOptions(options: TokenEndpointOptions): EndpointSettings {
@@ -64,7 +68,7 @@ function readOptions(options: TokenEndpointOptions): EndpointSettings {
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) {
     throw new TypeError(`${OWNER}: "maxBodyBytes" must be a whole number of bytes, at least 1.`);
   }
-  return { verifyCredentials, verifyClient, maxBodyBytes };
+  return { verifyCredentials, verifyClient, maxBodyBytes, throttle: readGrantThrottle(options.throttle) };
 }
 
 function answerServerError(res: ServerResponse): (err?: unknown) => void {
@@ -93,13 +97,13 @@ function answerServerError(res: ServerResponse): (err?: unknown) => void {
  * ```
  */
 export function createTokenEndpoint(backend: TokenEndpointBackend, options: TokenEndpointOptions): TokenEndpointHandler {
-  const { verifyCredentials, verifyClient, maxBodyBytes } = readOptions(options);
+  const { verifyCredentials, verifyClient, maxBodyBytes, throttle } = readOptions(options);
   const grantSettings = Object.freeze({ verifyCredentials, verifyClient, realm: backend.realm, scopeClaim: backend.scopeClaim });
 
   async function respond(req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') throw new OAuth2Error('method_not_allowed');
     const parameters = await readTokenRequest(req, maxBodyBytes);
-    const { claims, scopes } = await runPasswordGrant(parameters, req, grantSettings);
+    const { claims, scopes } = await (throttle === undefined ? runPasswordGrant(parameters, req, grantSettings) : runThrottledGrant(throttle, parameters, req, grantSettings));
     const issued = backend.issue(claims);
     // §5.1: `scope` may be left out only when it is what the client asked for; always send it.
     const body: OAuth2TokenResponseBody = tokenResponseBody(issued.token, 'Bearer', issued.expiresIn, scopes);
@@ -108,7 +112,9 @@ export function createTokenEndpoint(backend: TokenEndpointBackend, options: Toke
 
   return function tokenEndpoint(req, res, next = answerServerError(res)) {
     respond(req, res).then(undefined, (err: unknown) => {
-      if (!isInstance(err, OAuth2Error)) {
+      if (isInstance(err, ThrottledError)) {
+        if (!res.headersSent) sendThrottledGrant(res, err as ThrottledError);
+      } else if (!isInstance(err, OAuth2Error)) {
         next(asError(err));
       } else if (!res.headersSent) {
         sendOAuth2Error(res, err);

@@ -68,6 +68,7 @@ function readEntry(owner: string, index: number, value: unknown, options: JWTAut
     discovery,
     keySetFetch,
     allowWeakKeys: options.allowWeakKeys,
+    logger: options.logger,
   }, algorithms, challenge);
   return Object.freeze({ issuer, audience, algorithms, keys: keys.keys, remote: keys.remote });
 }

@@ -1,0 +1,16 @@
+import { guardChannel } from './channels';
+import type { GuardRefusalMessage } from './messages';
+
+/**
+ * Publishes a guard's refusal on `express-jwt-auth:guard`, when someone listens.
+ *
+ * @example
+ * ```ts
+ * publishGuardRefusal('requires', 'insufficient_scope', 403);
+ * ```
+ */
+export function publishGuardRefusal(guard: string, reason: GuardRefusalMessage['reason'], status: number): void {
+  if (!guardChannel.hasSubscribers) return;
+  const message: GuardRefusalMessage = { guard: guard === 'requires' ? 'requires' : 'authenticated', reason, status };
+  guardChannel.publish(message);
+}
