@@ -58,6 +58,8 @@ describe('AuthenticationError subclasses', () => {
         case 'not_authenticated': return 'anonymous';
         case 'cross_site_request': return 'cross-site';
         case 'temporarily_unavailable': return `retry in ${err.retryAfterSec}s`;
+        case 'invalid_dpop_proof': return `proof:${err.reason}`;
+        case 'use_dpop_nonce': return `nonce:${err.nonce}`;
         case 'insufficient_user_authentication': return `step-up:${err.acrValues.join(',')}`;
       }
     };

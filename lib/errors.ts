@@ -20,6 +20,8 @@ export type AuthenticationErrorCode =
   | 'not_authenticated'
   | 'cross_site_request'
   | 'temporarily_unavailable'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
   | 'insufficient_user_authentication';
 
 /**
@@ -53,7 +55,9 @@ export type InvalidTokenReason =
   | 'unknown_user'
   | 'unsupported_extension'
   | 'too_large'
-  | 'revoked';
+  | 'revoked'
+  | 'binding_mismatch'
+  | 'dpop_required';
 
 /**
  * Options shared by every {@link AuthenticationError} constructor.
@@ -175,6 +179,8 @@ const TOKEN_MESSAGES: Readonly<Record<InvalidTokenReason, string>> = {
   unsupported_extension: 'The access token requires a header extension this server does not support.',
   too_large: 'The access token is longer than this server accepts.',
   revoked: 'The access token has been revoked.',
+  binding_mismatch: 'The access token is bound to another key or certificate than the request proves.',
+  dpop_required: 'The access token must be presented with a DPoP proof.',
 };
 
 /**
@@ -526,5 +532,135 @@ export type AnyAuthenticationError =
   | CrossSiteRequestError
   | KeySetUnavailableError
   | RevocationUnavailableError
+  | InvalidDpopProofError
+  | UseDpopNonceError
+  | ProofReplayUnavailableError
   | InsufficientClaimsError
   | InsufficientUserAuthenticationError;
+
+/**
+ * Why an {@link InvalidDpopProofError} was raised (RFC 9449 §4.3).
+ *
+ * @example
+ * ```ts
+ * if (err.code === 'invalid_dpop_proof' && err.reason === 'replayed') audit.alert('DPoP proof replayed');
+ * ```
+ */
+export type InvalidDpopProofReason =
+  | 'missing'
+  | 'duplicate_header'
+  | 'too_large'
+  | 'malformed'
+  | 'wrong_type'
+  | 'algorithm_not_allowed'
+  | 'bad_key'
+  | 'private_key'
+  | 'bad_signature'
+  | 'missing_claim'
+  | 'method_mismatch'
+  | 'url_mismatch'
+  | 'too_old'
+  | 'issued_in_future'
+  | 'hash_mismatch'
+  | 'replayed';
+
+const PROOF_MESSAGES: Readonly<Record<InvalidDpopProofReason, string>> = {
+  missing: 'The request names the DPoP scheme but carries no DPoP proof.',
+  duplicate_header: 'The request carries the DPoP header more than once.',
+  too_large: 'The DPoP proof is longer than this server accepts.',
+  malformed: 'The DPoP proof is malformed.',
+  wrong_type: 'The DPoP proof is not typed dpop+jwt.',
+  algorithm_not_allowed: 'The DPoP proof is signed with an algorithm that is not allowed.',
+  bad_key: 'The DPoP proof does not carry a usable public key.',
+  private_key: 'The DPoP proof carries a private key.',
+  bad_signature: 'The DPoP proof signature is invalid.',
+  missing_claim: 'The DPoP proof lacks a required claim.',
+  method_mismatch: 'The DPoP proof was made for another HTTP method.',
+  url_mismatch: 'The DPoP proof was made for another URL.',
+  too_old: 'The DPoP proof was issued too long ago.',
+  issued_in_future: 'The DPoP proof is issued in the future.',
+  hash_mismatch: 'The DPoP proof was made for another access token.',
+  replayed: 'The DPoP proof has been used before.',
+};
+
+/**
+ * Options of {@link InvalidDpopProofError}.
+ *
+ * @example
+ * ```ts
+ * new InvalidDpopProofError('missing_claim', { claim: 'htu' });
+ * ```
+ */
+export interface InvalidDpopProofErrorOptions extends AuthenticationErrorOptions {
+  /** The name (never the expected value) of the proof claim at fault, e.g. `htu`. Default: none. */
+  readonly claim?: string;
+}
+
+/**
+ * 401 `invalid_dpop_proof`: the request's DPoP proof is missing, malformed, made for another
+ * request or key, stale, or replayed (RFC 9449 §7.1). `reason` says which.
+ *
+ * @example
+ * ```ts
+ * throw new InvalidDpopProofError('replayed');
+ * ```
+ */
+export class InvalidDpopProofError extends AuthenticationError {
+  readonly code = 'invalid_dpop_proof' as const;
+  readonly status = 401;
+  /** The proof claim at fault, for `missing_claim` and claim-typed `malformed`. */
+  readonly claim: string | undefined;
+
+  constructor(
+    readonly reason: InvalidDpopProofReason,
+    options: InvalidDpopProofErrorOptions = {},
+  ) {
+    super(PROOF_MESSAGES[reason], options);
+    this.claim = options.claim;
+  }
+
+  override problemExtensions(): Readonly<Record<string, string>> {
+    return this.claim === undefined ? { reason: this.reason } : { reason: this.reason, claim: this.claim };
+  }
+}
+
+/**
+ * 401 `use_dpop_nonce`: the server wants a fresh nonce of its own in the DPoP proof (RFC 9449
+ * §9). The response carries the nonce to use in a `DPoP-Nonce` header; the client retries with it.
+ *
+ * @example
+ * ```ts
+ * throw new UseDpopNonceError(nonces.issue());
+ * ```
+ */
+export class UseDpopNonceError extends AuthenticationError {
+  readonly code = 'use_dpop_nonce' as const;
+  readonly status = 401;
+
+  constructor(
+    /** The nonce the client must put in its next proof. */
+    readonly nonce: string,
+    options?: AuthenticationErrorOptions,
+  ) {
+    super('The DPoP proof must carry the nonce this server provides.', options);
+  }
+
+  override get headers(): Readonly<Record<string, string>> {
+    return { ...super.headers, 'DPoP-Nonce': this.nonce };
+  }
+}
+
+/**
+ * 503 `temporarily_unavailable`: whether the DPoP proof has been used before cannot be checked,
+ * because the `store` cannot be reached. Never a silent accept: replay detection fails closed.
+ *
+ * @example
+ * ```ts
+ * throw new ProofReplayUnavailableError({ cause: storeError });
+ * ```
+ */
+export class ProofReplayUnavailableError extends TemporarilyUnavailableError {
+  constructor(options: KeySetUnavailableErrorOptions = {}) {
+    super('Whether the DPoP proof has been used before cannot be checked right now; try again later.', 5, options);
+  }
+}

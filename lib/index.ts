@@ -21,6 +21,9 @@ export {
   InsufficientClaimsError,
   type InsufficientClaimsErrorOptions,
   InsufficientScopeError,
+  InvalidDpopProofError,
+  type InvalidDpopProofErrorOptions,
+  type InvalidDpopProofReason,
   InsufficientUserAuthenticationError,
   type InsufficientUserAuthenticationErrorOptions,
   InvalidRequestError,
@@ -29,8 +32,10 @@ export {
   type InvalidTokenReason,
   KeySetUnavailableError,
   NotAuthenticatedError,
+  ProofReplayUnavailableError,
   RevocationUnavailableError,
   TemporarilyUnavailableError,
+  UseDpopNonceError,
 } from './errors';
 export type { AuthenticatedRequest, GuardedHandler, IdentifiedRequest } from './express/authenticated-request';
 export { claimCheck, claimEquals, claimIncludes, type ClaimPredicate } from './express/claim-guards';
@@ -40,6 +45,7 @@ export { type JwksHandlerOptions, jwksHandler } from './express/jwks-handler';
 export { authenticationMiddleware, type AuthenticationMiddlewareOptions } from './express/middleware';
 export { type AuthenticationErrorHandler, renderAuthenticationError } from './express/render-error';
 export { sameOriginOnly, type SameOriginOnlyOptions } from './express/same-origin-only';
+export { DEFAULT_DPOP_ALGORITHMS, type DpopAlgorithm, type DpopMode, type DpopNonceOptions, type DpopOptions, type MtlsOptions } from './jwt/dpop/dpop-options';
 export { type ClaimsOrSubject, type CreateTokenOptions, JWTAuthenticationBackend, type LoginOptions } from './jwt/jwt-backend';
 export type { JWTAuthenticationBackendOptions } from './jwt/jwt-backend-options';
 export type { ClaimValue } from './jwt/claim-rules';

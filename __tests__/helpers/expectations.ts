@@ -47,6 +47,8 @@ export const REASON_DESCRIPTIONS: Readonly<Record<InvalidTokenReason, string>> =
   unsupported_extension: 'The access token requires a header extension this server does not support.',
   too_large: 'The access token is longer than this server accepts.',
   revoked: 'The access token has been revoked.',
+  binding_mismatch: 'The access token is bound to another key or certificate than the request proves.',
+  dpop_required: 'The access token must be presented with a DPoP proof.',
 };
 
 /** The expected 401 `invalid_token` rejection with `reason`, in the default `Bearer realm="api"` challenge. */

@@ -14,6 +14,7 @@ import {
   claimIncludes,
   type ClaimPredicate,
   type IdentifiedRequest,
+  type InvalidDpopProofReason,
   type InvalidRequestReason,
   type InvalidTokenReason,
   JWTAuthenticationBackend,
@@ -131,6 +132,15 @@ export function describeError(err: AnyAuthenticationError): string {
       assertType<typeof err.acrValues, readonly string[]>(true);
       assertType<typeof err.maxAge, number | undefined>(true);
       return `${err.claim}:${err.reason}`;
+    }
+    case 'invalid_dpop_proof': {
+      assertType<typeof err.reason, InvalidDpopProofReason>(true);
+      return err.reason;
+    }
+    case 'use_dpop_nonce': {
+      // @ts-expect-error a UseDpopNonceError has no reason
+      void err.reason;
+      return err.nonce;
     }
     default: {
       const unreachable: never = err;

@@ -12,8 +12,14 @@ export interface Challenge {
   readonly scheme: string;
   /** The protection space (RFC 7235 §2.2). Omitted from the header when undefined. */
   readonly realm?: string;
-  /** Auth-params every challenge of this scheme ends with, e.g. RFC 9728 §5.1's `resource_metadata`. Default: none. */
+  /** Auth-params every challenge of this scheme ends with, e.g. RFC 9728 §5.1's `resource_metadata` or RFC 9449 §7.1's `algs`. Default: none. */
   readonly params?: ChallengeParams;
+  /**
+   * Other challenges the server also accepts, written after this one in the same header
+   * (RFC 9110 §11.6.1), without the error's params: a backend taking `Bearer` and `DPoP`
+   * tokens names both. Default: none.
+   */
+  readonly alternatives?: readonly Challenge[];
 }
 
 /** The challenge used when nothing else is configured: `Bearer realm="api"`. */
@@ -52,5 +58,7 @@ export function formatChallenge(challenge: Challenge, params: ChallengeParams = 
   for (const [name, value] of Object.entries(challenge.params ?? {})) {
     if (value !== undefined) parts.push(`${name}=${quote(value)}`);
   }
-  return parts.length === 0 ? challenge.scheme : `${challenge.scheme} ${parts.join(', ')}`;
+  const own = parts.length === 0 ? challenge.scheme : `${challenge.scheme} ${parts.join(', ')}`;
+  if (challenge.alternatives === undefined) return own;
+  return [own, ...challenge.alternatives.map((alternative) => formatChallenge(alternative))].join(', ');
 }

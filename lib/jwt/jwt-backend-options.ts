@@ -13,6 +13,7 @@ import type { DiscoveryDocument } from '../keys/discovery';
 import type { KeyResolutionOptions, KeyResolverFunction } from './issuers/key-resolver-options';
 import type { TrustedIssuer } from './issuers/trusted-issuer';
 import type { AuthLogger } from '../observability/logger';
+import type { DpopMode, DpopOptions, MtlsOptions } from './dpop/dpop-options';
 
 /**
  * Options of {@link JWTAuthenticationBackend}. Read once, validated, and copied at construction;
@@ -251,6 +252,28 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
    */
   readonly logger?: AuthLogger | false;
   /**
+   * Accept DPoP-bound tokens (RFC 9449): `Authorization: DPoP <token>` with a `DPoP` proof
+   * header, checked on every request (type, asymmetric algorithm, public key, signature, `htm`,
+   * `htu`, `iat`, `ath`, the token's `cnf.jkt`), its `jti` reserved in `store` so that a replay
+   * is refused by every instance. `'allowed'` takes Bearer tokens too, except those bound to a
+   * key; `'required'` refuses every token without a proof. Needs `store`. Whatever this says, a
+   * token with `cnf.jkt` is never accepted as a Bearer token. Default: none (Bearer only).
+   *
+   * @example
+   * ```ts
+   * new JWTAuthenticationBackend({ jwksUri, store: memoryStore(), dpop: 'required' });
+   * ```
+   */
+  readonly dpop?: DpopMode;
+  /** How DPoP proofs are checked: algorithms, `iat` window, public URL, nonces. Needs `dpop`. Default: see {@link DpopOptions}. */
+  readonly dpopOptions?: DpopOptions;
+  /**
+   * Where the client certificate of an mTLS-bound token (`cnf.x5t#S256`, RFC 8705) may come from
+   * besides the TLS connection: a header from a trusted TLS-terminating proxy. Such tokens are
+   * always checked against the connection's certificate. Default: the connection only.
+   */
+  readonly mtls?: MtlsOptions;
+  /**
    * A claim whose values are granted as scopes, beside the scopes claim: e.g. `'permissions'`
    * (Auth0 RBAC, an array of strings, or a space-delimited string). Its values join
    * `req.auth.scopes`, so `requires('read:reports')` is satisfied by a scope or a permission of
@@ -278,4 +301,5 @@ export const JWT_BACKEND_OPTION_NAMES: readonly string[] = Object.freeze([
   'resource', 'resourceMetadataUrl',
   'permissionsClaim', 'profile',
   'logger',
+  'dpop', 'dpopOptions', 'mtls',
 ]);

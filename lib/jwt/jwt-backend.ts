@@ -26,6 +26,7 @@ import { scopesFromPayload } from './scopes';
 import { createJwtSigner, type IssuedToken, type JwtSigner } from './sign';
 import { TokenCache } from './token-cache';
 import { createJwtVerifier, type JwtVerifier } from './verify';
+import { SenderConstraint } from './dpop/sender-constraint';
 
 /** At most this many forged tokens are remembered (each up to `maxTokenLength` characters). */
 const MAX_REMEMBERED_REJECTIONS = 1000;
@@ -72,7 +73,7 @@ export interface LoginOptions extends CreateTokenOptions {
  */
 export type ClaimsOrSubject = string | Readonly<Record<string, unknown>>;
 
-function buildSources(owner: string, settings: JwtSettings<BaseUser>): readonly TokenSource[] {
+function buildSources(owner: string, settings: JwtSettings<BaseUser>, binding: SenderConstraint): readonly TokenSource[] {
   const { headerName, cookie, challenge } = settings;
   const sources: TokenSource[] = [];
   if (headerName !== undefined) {
@@ -80,6 +81,7 @@ function buildSources(owner: string, settings: JwtSettings<BaseUser>): readonly 
     const label = headerName === 'authorization' ? 'Authorization' : headerName;
     sources.push(new HeaderTokenSource(headerName, label, challenge));
   }
+  if (binding.source !== undefined) sources.push(binding.source);
   if (cookie !== undefined) sources.push(new CookieTokenSource(owner, cookie, challenge));
   return Object.freeze(sources);
 }
@@ -181,17 +183,19 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   private readonly verify: RequestVerifier;
   private readonly sign: JwtSigner | undefined;
   private readonly revocations: RevocationList | undefined;
+  private readonly binding: SenderConstraint;
 
   constructor(options: JWTAuthenticationBackendOptions<TUser>) {
     const owner = 'JWTAuthenticationBackend';
     this.settings = readJwtOptions(owner, options);
-    this.challenge = this.settings.challenge;
+    this.binding = new SenderConstraint(this.settings.senderConstraint, this.settings.challenge);
+    this.challenge = this.binding.challenge;
     this.headerName = this.settings.headerName;
     this.scopeClaims = this.settings.scopeClaims;
     this.acceptedIssuers = acceptedIssuers(this.settings);
     this.resource = this.settings.resource;
     this.clock = this.settings.clock;
-    this.sources = buildSources(owner, this.settings);
+    this.sources = buildSources(owner, this.settings, this.binding);
     const cookie = this.sources.find((source): source is CookieTokenSource => source instanceof CookieTokenSource);
     this.cookieName = cookie?.name;
     const { keySelection } = this.settings;
@@ -208,22 +212,34 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
    * synchronously unless `isRevoked` or `retrieveUser` is set or a remote key set has to be fetched.
    */
   authenticate(req: IncomingMessage): AuthResult<TUser> | null | Promise<AuthResult<TUser>> {
+    // Only a DPoP backend gives its errors the challenge of the scheme used; the others pay nothing.
+    if (this.binding.source === undefined) return this.authenticateRequest(req);
+    return this.binding.rechallenge(req, () => this.authenticateRequest(req));
+  }
+
+  private authenticateRequest(req: IncomingMessage): AuthResult<TUser> | null | Promise<AuthResult<TUser>> {
     for (const source of this.sources) {
       const token = source.read(req);
-      if (token !== null) return this.authenticateToken(token, req);
+      if (token !== null) return this.authenticateToken(token, req, source === this.binding.source);
     }
     return null;
   }
 
-  private authenticateToken(token: string, req: IncomingMessage): AuthResult<TUser> | Promise<AuthResult<TUser>> {
+  private authenticateToken(token: string, req: IncomingMessage, viaDpop: boolean): AuthResult<TUser> | Promise<AuthResult<TUser>> {
     const payload = this.verify(token, req);
     return isThenable<TokenPayload>(payload)
-      ? Promise.resolve(payload).then((verified) => this.buildResult(token, verified, req))
-      : this.buildResult(token, payload, req);
+      ? Promise.resolve(payload).then((verified) => this.checkBinding(token, verified, req, viaDpop))
+      : this.checkBinding(token, payload, req, viaDpop);
+  }
+
+  // Every request, cache hits included: a proof or a certificate is per request, never cached.
+  private checkBinding(token: string, payload: TokenPayload, req: IncomingMessage, viaDpop: boolean): AuthResult<TUser> | Promise<AuthResult<TUser>> {
+    this.revocations?.check(payload);
+    const bound = this.binding.check(req, token, payload, viaDpop);
+    return bound === undefined ? this.buildResult(token, payload, req) : bound.then(() => this.buildResult(token, payload, req));
   }
 
   private buildResult(token: string, payload: TokenPayload, req: IncomingMessage): AuthResult<TUser> | Promise<AuthResult<TUser>> {
-    this.revocations?.check(payload);
     const { scopeClaims, permissionsClaim, usernameField, retrieveUser, isRevoked, challenge } = this.settings;
     const credentials = new AuthCredentials(['authenticated', ...grantedScopes(payload, scopeClaims, permissionsClaim)], { token, payload });
     if (retrieveUser === undefined && isRevoked === undefined) {
@@ -399,6 +415,7 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   }
 
   private tokenResponse(issued: IssuedToken): TokenResponseBody {
-    return tokenResponseBody(issued.token, this.challenge.scheme, issued.expiresIn, scopesFromPayload(issued.payload, this.settings.scopeClaims));
+    // The scheme the header source writes (`Bearer`), even when the guards challenge with `DPoP`.
+    return tokenResponseBody(issued.token, this.settings.challenge.scheme, issued.expiresIn, scopesFromPayload(issued.payload, this.settings.scopeClaims));
   }
 }

@@ -15,6 +15,7 @@ import { type KeySettings, readKeyOptions } from './read-key-options';
 import { readRevocationOptions, type RevocationSettings } from './revocation-options';
 import { type KeySelection, readKeySelection } from './issuers/read-key-selection';
 import { readResourceOptions } from './read-resource-options';
+import { readSenderConstraintOptions, type SenderConstraintSettings } from './dpop/read-sender-options';
 import { type ProfileSettings, readProfile } from './rfc9068';
 
 /**
@@ -56,6 +57,8 @@ export interface JwtSettings<TUser extends BaseUser> {
   readonly allowWeakKeys: boolean;
   /** The store and how its revocations are checked; `undefined` without the `store` option. */
   readonly revocation: RevocationSettings | undefined;
+  /** DPoP and mTLS: how tokens bound to a key or a certificate are checked. */
+  readonly senderConstraint: SenderConstraintSettings;
   readonly retrieveUser?: (payload: TokenPayload, req: IncomingMessage) => TUser | null | undefined | Promise<TUser | null | undefined>;
   readonly isRevoked?: (payload: TokenPayload, req: IncomingMessage) => boolean | Promise<boolean>;
   /** How the key is chosen token by token (`issuers` or `keyResolver`); `undefined` for one key source. */
@@ -195,6 +198,7 @@ export function readJwtOptions<TUser extends BaseUser>(owner: string, options: J
     expiresIn: options.expiresIn ?? 3600,
     allowWeakKeys: options.allowWeakKeys === true,
     revocation,
+    senderConstraint: readSenderConstraintOptions(owner, options, { challenge, clock, headerName, cookie: options.cookie !== undefined }),
     retrieveUser: check.optionalFunction('retrieveUser', options.retrieveUser, '(payload, req) returning the user or null'),
     isRevoked: check.optionalFunction('isRevoked', options.isRevoked, '(payload, req) returning a boolean'),
     keySelection: selected?.selection,

@@ -2,7 +2,7 @@ import { createHash, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { KeyEntry } from './key-entry';
 
 // RFC 7638 §3.2: the members that make up a key's thumbprint, in lexicographic order.
-const THUMBPRINT_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+export const THUMBPRINT_MEMBERS: Readonly<Record<string, readonly string[]>> = {
   RSA: ['e', 'kty', 'n'],
   EC: ['crv', 'kty', 'x', 'y'],
   OKP: ['crv', 'kty', 'x'],
