@@ -2,7 +2,9 @@ import {
   type AnyAuthenticationError,
   AuthenticationError,
   CrossSiteRequestError,
+  InsufficientClaimsError,
   InsufficientScopeError,
+  InsufficientUserAuthenticationError,
   KeySetUnavailableError,
   InvalidRequestError,
   InvalidTokenError,
@@ -58,10 +60,13 @@ describe('AuthenticationError subclasses', () => {
         case 'temporarily_unavailable': return `retry in ${err.retryAfterSec}s`;
         case 'invalid_dpop_proof': return `proof:${err.reason}`;
         case 'use_dpop_nonce': return `nonce:${err.nonce}`;
+        case 'insufficient_user_authentication': return `step-up:${err.acrValues.join(',')}`;
       }
     };
     expect(describe(new InvalidTokenError('revoked'))).toBe('token:revoked');
     expect(describe(new InsufficientScopeError(['x']))).toBe('scope:x');
+    expect(describe(new InsufficientClaimsError('claim_mismatch', { claim: 'org' }))).toBe('scope:');
+    expect(describe(new InsufficientUserAuthenticationError('claim_mismatch', { claim: 'acr', acrValues: ['mfa'] }))).toBe('step-up:mfa');
   });
 });
 

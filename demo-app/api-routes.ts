@@ -6,7 +6,8 @@ import { type DemoAccount, verifyCredentials } from './users';
  * The JSON API: `POST /login` issues a bearer token, `GET /` shows the payload (anonymous
  * allowed), `GET /me` needs a token, `GET /admin` needs the `admin` scope, `POST /revoke`
  * revokes the token it is called with, `POST /revoke-all` signs its user out everywhere (every
- * token issued so far), `GET /service/status` needs the API key's `service` scope.
+ * token issued so far), `GET /service/status` needs the API key's `service` scope,
+ * `GET /account/security` a sign-in in the last 5 minutes (step-up, RFC 9470).
  */
 export function apiRoutes(backend: JWTAuthenticationBackend<DemoAccount>): Router {
   const router = express.Router();
@@ -23,7 +24,9 @@ export function apiRoutes(backend: JWTAuthenticationBackend<DemoAccount>): Route
         .json({ error: 'invalid_credentials', detail: 'Unknown user or wrong password.' });
       return;
     }
-    backend.login(res, { sub: user.username, username: user.username, scope: user.scopes.join(' ') }, { status: 200 });
+    // auth_time: when the user signed in, for the step-up route below (a token refreshed without a new sign-in keeps it).
+    const authTime = Math.floor(backend.clock() / 1000);
+    backend.login(res, { sub: user.username, username: user.username, scope: user.scopes.join(' '), auth_time: authTime }, { status: 200 });
   });
 
   router.get('/', anonymousAllowed((req: IdentifiedRequest, res) => {
@@ -47,6 +50,11 @@ export function apiRoutes(backend: JWTAuthenticationBackend<DemoAccount>): Route
   router.post('/revoke-all', authenticated(async (req: AuthenticatedRequest<DemoAccount>, res) => {
     await backend.revokeSubject(req.user.identity);
     res.status(204).end();
+  }));
+
+  // Sensitive settings want a recent sign-in: older tokens get 401 insufficient_user_authentication, max_age="300".
+  router.get('/account/security', authenticated({ maxAge: 300 }, (req: AuthenticatedRequest<DemoAccount>, res) => {
+    res.json({ message: `Recently signed in as ${req.user.displayName}: you may change your security settings.` });
   }));
 
   router.get('/service/status', requires('service', (req: AuthenticatedRequest, res) => {

@@ -47,4 +47,9 @@ export interface AuthenticationBackend<TRequest extends IncomingMessage = Incomi
    * Default: `Bearer realm="api"`.
    */
   readonly challenge?: Challenge;
+  /**
+   * The clock the backend checks token times with, in milliseconds since the epoch; the
+   * step-up guards (`authenticated({ maxAge })`) read `auth_time` against it. Default: `Date.now`.
+   */
+  readonly clock?: () => number;
 }

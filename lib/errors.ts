@@ -5,7 +5,8 @@ import { type Challenge, DEFAULT_CHALLENGE, formatChallenge } from './core/chall
  * `insufficient_scope` are RFC 6750 §3.1 error codes; `not_authenticated` is the bare challenge
  * sent when a request carries no credentials at all; `cross_site_request` refuses a
  * cookie-authenticated request from another origin; `temporarily_unavailable` (RFC 6749's name)
- * says the keys to verify a token cannot be had right now.
+ * says the keys to verify a token cannot be had right now; `insufficient_user_authentication`
+ * (RFC 9470) asks for a stronger or more recent authentication.
  *
  * @example
  * ```ts
@@ -20,7 +21,8 @@ export type AuthenticationErrorCode =
   | 'cross_site_request'
   | 'temporarily_unavailable'
   | 'invalid_dpop_proof'
-  | 'use_dpop_nonce';
+  | 'use_dpop_nonce'
+  | 'insufficient_user_authentication';
 
 /**
  * Why an {@link InvalidRequestError} was raised.
@@ -389,6 +391,132 @@ export class RevocationUnavailableError extends TemporarilyUnavailableError {
 }
 
 /**
+ * Why an {@link InsufficientClaimsError} or an {@link InsufficientUserAuthenticationError} was
+ * raised: the claim is absent, its value does not satisfy the guard, or (step-up) the user
+ * authenticated longer ago than the route allows.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof InsufficientClaimsError && err.reason === 'missing_claim') log.info(err.claim);
+ * ```
+ */
+export type ClaimRequirementReason = 'missing_claim' | 'claim_mismatch' | 'authentication_too_old';
+
+/**
+ * Options of {@link InsufficientClaimsError}.
+ *
+ * @example
+ * ```ts
+ * new InsufficientClaimsError('claim_mismatch', { claim: 'org_id', status: 404 });
+ * ```
+ */
+export interface InsufficientClaimsErrorOptions extends InsufficientScopeErrorOptions {
+  /** The name (never the expected value) of the claim at fault. Default: none (a `claimCheck` predicate). */
+  readonly claim?: string;
+}
+
+/**
+ * 403 `insufficient_scope` from a claim guard (`claimEquals`, `claimIncludes`, `claimCheck`): the
+ * token is valid but its claims do not grant access to the route. RFC 6750 §3.1 has one code for
+ * "the request requires higher privileges than provided by the access token", and this is it;
+ * the body's `reason` and `claim` say which claim, never the value expected of it. The challenge
+ * carries no `scope`: no scope would help. An `InsufficientScopeError`, so code that handles
+ * `insufficient_scope` handles it too (its `scopes` is empty).
+ *
+ * @example
+ * ```ts
+ * throw new InsufficientClaimsError('claim_mismatch', { claim: 'org_id' });
+ * ```
+ */
+export class InsufficientClaimsError extends InsufficientScopeError {
+  /** Whether the claim is absent (`missing_claim`) or its value does not satisfy the guard (`claim_mismatch`). */
+  readonly reason: Exclude<ClaimRequirementReason, 'authentication_too_old'>;
+  /** The claim at fault; `undefined` for a `claimCheck` predicate. */
+  readonly claim: string | undefined;
+
+  constructor(reason: Exclude<ClaimRequirementReason, 'authentication_too_old'>, options: InsufficientClaimsErrorOptions = {}) {
+    super([], options);
+    this.message = 'The access token lacks a claim value this resource requires.';
+    this.reason = reason;
+    this.claim = options.claim;
+  }
+
+  protected override challengeParams(): Record<string, string | undefined> {
+    return { error: this.code, error_description: this.message };
+  }
+
+  override problemExtensions(): Readonly<Record<string, string>> {
+    return this.claim === undefined ? { reason: this.reason } : { reason: this.reason, claim: this.claim };
+  }
+}
+
+/**
+ * Options of {@link InsufficientUserAuthenticationError}.
+ *
+ * @example
+ * ```ts
+ * new InsufficientUserAuthenticationError('claim_mismatch', { claim: 'acr', acrValues: ['phr'] });
+ * ```
+ */
+export interface InsufficientUserAuthenticationErrorOptions extends AuthenticationErrorOptions {
+  /** The claim at fault: `acr` or `auth_time`. */
+  readonly claim: 'acr' | 'auth_time';
+  /** The acceptable authentication context classes, in order of preference, sent as `acr_values`. Default: none. */
+  readonly acrValues?: readonly string[];
+  /** The greatest age of the authentication, in seconds, sent as `max_age`. Default: none. */
+  readonly maxAge?: number;
+}
+
+/**
+ * 401 `insufficient_user_authentication` (RFC 9470 §3): the token is valid, but the user's
+ * authentication behind it is not strong enough (`acr` is not one of the route's `acrValues`)
+ * or not recent enough (`auth_time` is older than `maxAge` seconds). The challenge carries the
+ * route's requirements as `acr_values` and `max_age`, which a client passes on to the
+ * authorization server to have the user authenticate again; the problem+json body has them too.
+ *
+ * @example
+ * ```ts
+ * throw new InsufficientUserAuthenticationError('authentication_too_old', { claim: 'auth_time', maxAge: 300 });
+ * ```
+ */
+export class InsufficientUserAuthenticationError extends AuthenticationError {
+  readonly code = 'insufficient_user_authentication' as const;
+  readonly status = 401;
+  /** What is wrong with the claim. */
+  readonly reason: ClaimRequirementReason;
+  /** The claim at fault: `acr` or `auth_time`. */
+  readonly claim: 'acr' | 'auth_time';
+  /** The route's acceptable `acr` values, in order of preference; empty when it requires none. */
+  readonly acrValues: readonly string[];
+  /** The route's greatest authentication age, in seconds; `undefined` when it sets none. */
+  readonly maxAge: number | undefined;
+
+  constructor(reason: ClaimRequirementReason, options: InsufficientUserAuthenticationErrorOptions) {
+    super('The user must authenticate again, with a stronger method or more recently, to use this resource.', options);
+    this.reason = reason;
+    this.claim = options.claim;
+    this.acrValues = Object.freeze([...(options.acrValues ?? [])]);
+    this.maxAge = options.maxAge;
+  }
+
+  protected override challengeParams(): Record<string, string | undefined> {
+    return { ...super.challengeParams(), ...this.requirements() };
+  }
+
+  override problemExtensions(): Readonly<Record<string, string>> {
+    return { reason: this.reason, claim: this.claim, ...this.requirements() };
+  }
+
+  /** RFC 9470 §3's challenge parameters: `acr_values` space-separated, `max_age` in seconds. */
+  private requirements(): Record<string, string> {
+    return {
+      ...(this.acrValues.length === 0 ? {} : { acr_values: this.acrValues.join(' ') }),
+      ...(this.maxAge === undefined ? {} : { max_age: String(this.maxAge) }),
+    };
+  }
+}
+
+/**
  * Every error class this library raises, as a union that `switch (err.code)` narrows.
  *
  * @example
@@ -406,7 +534,9 @@ export type AnyAuthenticationError =
   | RevocationUnavailableError
   | InvalidDpopProofError
   | UseDpopNonceError
-  | ProofReplayUnavailableError;
+  | ProofReplayUnavailableError
+  | InsufficientClaimsError
+  | InsufficientUserAuthenticationError;
 
 /**
  * Why an {@link InvalidDpopProofError} was raised (RFC 9449 §4.3).

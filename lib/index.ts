@@ -16,11 +16,16 @@ export {
   type AnyAuthenticationError,
   AuthenticationError,
   type AuthenticationErrorCode,
+  type ClaimRequirementReason,
   CrossSiteRequestError,
+  InsufficientClaimsError,
+  type InsufficientClaimsErrorOptions,
   InsufficientScopeError,
   InvalidDpopProofError,
   type InvalidDpopProofErrorOptions,
   type InvalidDpopProofReason,
+  InsufficientUserAuthenticationError,
+  type InsufficientUserAuthenticationErrorOptions,
   InvalidRequestError,
   type InvalidRequestReason,
   InvalidTokenError,
@@ -33,6 +38,7 @@ export {
   UseDpopNonceError,
 } from './errors';
 export type { AuthenticatedRequest, GuardedHandler, IdentifiedRequest } from './express/authenticated-request';
+export { claimCheck, claimEquals, claimIncludes, type ClaimPredicate } from './express/claim-guards';
 export type { ExcludePattern } from './express/exclusions';
 export { anonymousAllowed, authenticated, type AuthenticatedOptions, requires, type RequiresOptions } from './express/guards';
 export { type JwksHandlerOptions, jwksHandler } from './express/jwks-handler';
@@ -42,6 +48,7 @@ export { sameOriginOnly, type SameOriginOnlyOptions } from './express/same-origi
 export { DEFAULT_DPOP_ALGORITHMS, type DpopAlgorithm, type DpopMode, type DpopNonceOptions, type DpopOptions, type MtlsOptions } from './jwt/dpop/dpop-options';
 export { type ClaimsOrSubject, type CreateTokenOptions, JWTAuthenticationBackend, type LoginOptions } from './jwt/jwt-backend';
 export type { JWTAuthenticationBackendOptions } from './jwt/jwt-backend-options';
+export type { ClaimValue } from './jwt/claim-rules';
 export { JWTUser } from './jwt/jwt-user';
 export type { RevokeOptions } from './jwt/revocation';
 export type { RevocationOptions } from './jwt/revocation-options';

@@ -28,6 +28,10 @@ export interface ProblemDetails {
   readonly claim?: string;
   /** The required scopes, space-delimited, for `insufficient_scope`. */
   readonly scope?: string;
+  /** The acceptable `acr` values, space-delimited, for `insufficient_user_authentication` (RFC 9470). */
+  readonly acr_values?: string;
+  /** The greatest authentication age in seconds, as a string, for `insufficient_user_authentication` (RFC 9470). */
+  readonly max_age?: string;
 }
 
 /** The media type of a {@link ProblemDetails} body (RFC 9457 §3). */

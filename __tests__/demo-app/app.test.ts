@@ -21,7 +21,7 @@ describe('demo app', () => {
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600, scope: 'read' });
       const payload = JSON.parse(Buffer.from(res.body.access_token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
-      expect(payload).toEqual({ sub: 'alice', username: 'alice', scope: 'read', iat: NOW, exp: NOW + 3600, jti: expect.any(String), sid: expect.any(String) });
+      expect(payload).toEqual({ sub: 'alice', username: 'alice', scope: 'read', auth_time: NOW, iat: NOW, exp: NOW + 3600, jti: expect.any(String), sid: expect.any(String) });
       expect(res.headers.authorization).toBe(`Bearer ${res.body.access_token}`);
     });
 
@@ -87,6 +87,23 @@ describe('demo app', () => {
       const res = await request(app).get('/me');
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+    });
+  });
+
+  describe('GET /account/security', () => {
+    it('lets a user who signed in within 5 minutes in', async () => {
+      const res = await request(app).get('/account/security').set('Authorization', `Bearer ${await tokenOf('alice')}`);
+      expect(res.status).toBe(200);
+      expect(res.body.message).toContain('alice');
+    });
+
+    it('asks a user who signed in longer ago to sign in again: 401 insufficient_user_authentication with max_age', async () => {
+      const later = createDemoApp({ signing: { algorithm: 'HS256', secret: SECRET }, clock: () => (NOW + 301) * 1000, apiKey: 'test-api-key' });
+      const res = await request(later).get('/account/security').set('Authorization', `Bearer ${await tokenOf('alice')}`);
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toContain('error="insufficient_user_authentication"');
+      expect(res.headers['www-authenticate']).toContain('max_age="300"');
+      expect(res.body).toMatchObject({ error: 'insufficient_user_authentication', reason: 'authentication_too_old', max_age: '300' });
     });
   });
 

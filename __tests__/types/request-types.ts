@@ -9,6 +9,10 @@ import {
   type AuthenticatedRequest,
   authenticationMiddleware,
   type BaseUser,
+  claimCheck,
+  claimEquals,
+  claimIncludes,
+  type ClaimPredicate,
   type IdentifiedRequest,
   type InvalidDpopProofReason,
   type InvalidRequestReason,
@@ -124,6 +128,11 @@ export function describeError(err: AnyAuthenticationError): string {
       void err.reason;
       return err.message;
     }
+    case 'insufficient_user_authentication': {
+      assertType<typeof err.acrValues, readonly string[]>(true);
+      assertType<typeof err.maxAge, number | undefined>(true);
+      return `${err.claim}:${err.reason}`;
+    }
     case 'invalid_dpop_proof': {
       assertType<typeof err.reason, InvalidDpopProofReason>(true);
       return err.reason;
@@ -167,4 +176,34 @@ export function guardsAreRequestHandlers(): RequestHandler[] {
   requires('admin', { statusCode: '404' });
 
   return [requires('admin'), requires(['a', 'b'], { statusCode: 404, redirect: '/login' }), authenticated({ scopes: ['a'] }), authenticated()];
+}
+
+/** The claim and step-up guards take the same handler overloads and give the same typed request. */
+export function claimAndStepUpGuards(): RequestHandler[] {
+  assertType<ReturnType<typeof claimEquals>, RequestHandler>(true);
+  assertType<Parameters<ClaimPredicate>[0], Readonly<Record<string, unknown>>>(true);
+  const app = express();
+  app.get('/org', claimEquals('org_id', 'acme', (req: AuthenticatedRequest<AppUser>, res) => {
+    res.json({ tenant: req.user.tenantId });
+  }));
+  app.get('/edit', claimIncludes('roles', ['editor', 1, true, null], { statusCode: 404 }, (req: AuthenticatedRequest<AppUser>, res) => {
+    res.json({ tenant: req.user.tenantId });
+  }));
+  app.get('/tenant', claimCheck((payload, req) => payload.tenant === req.params.tenant, (req: AuthenticatedRequest<AppUser>, res) => {
+    res.json({ tenant: req.user.tenantId });
+  }));
+  app.post('/pay', authenticated({ acrValues: ['mfa'], maxAge: 300, scopes: 'pay' }, (req: AuthenticatedRequest<AppUser>, res) => {
+    res.json({ tenant: req.user.tenantId });
+  }));
+
+  // @ts-expect-error a claim value is a JSON primitive, not an object
+  claimEquals('org', { id: 1 });
+  // @ts-expect-error values come as further arguments or one array, not nested arrays
+  claimIncludes('roles', [['a']]);
+  // @ts-expect-error a predicate returns a boolean, not a promise
+  claimCheck(async () => true);
+  // @ts-expect-error maxAge is a number of seconds
+  authenticated({ maxAge: '5m' });
+
+  return [claimEquals('beta', true), claimIncludes('roles', 'editor', 'admin'), claimCheck(() => true, { statusCode: 404 })];
 }

@@ -2,13 +2,17 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { SCOPE_TOKEN, VISIBLE_ASCII } from '../core/grammar';
 import { rejectUnknownOptions } from '../core/options';
 import { isThenable } from '../core/thenable';
-import { InsufficientScopeError, NotAuthenticatedError } from '../errors';
+import { type AnyAuthenticationError, AuthenticationError, InsufficientScopeError, NotAuthenticatedError } from '../errors';
 import { asError } from '../core/as-error';
+import { isInstance } from '../core/is-instance';
+import { readStepUp } from '../jwt/step-up';
 import { publishGuardRefusal } from '../observability/guard-events';
 import type { AuthenticatedRequest, GuardedHandler, IdentifiedRequest } from './authenticated-request';
+import type { GuardCheck } from './guard-check';
 import type { AuthContext } from './request-context';
 import { contextOf } from './request-state';
-import { tagRouteAccess } from './route-access';
+import { type RouteAccess, tagRouteAccess } from './route-access';
+import { stepUpCheck } from './step-up-check';
 
 /**
  * Options of {@link requires}.
@@ -42,6 +46,19 @@ export interface RequiresOptions {
 export interface AuthenticatedOptions extends RequiresOptions {
   /** Scopes the request must also hold. Default: none. */
   readonly scopes?: string | readonly string[];
+  /**
+   * Step-up (RFC 9470): the token's `acr` must be one of these authentication context classes,
+   * else 401 `insufficient_user_authentication` with `acr_values="..."` in the challenge (in
+   * this order: most preferred first). Checked before `scopes`. Default: `acr` is not checked.
+   */
+  readonly acrValues?: string | readonly string[];
+  /**
+   * Step-up (RFC 9470): the user must have authenticated at most this many seconds ago, by the
+   * token's `auth_time` and the (first) backend's clock, else 401
+   * `insufficient_user_authentication` with `max_age="..."` in the challenge. Not the backend's
+   * `maxAge`, which limits the token's age after `iat`. Default: `auth_time` is not checked.
+   */
+  readonly maxAge?: number;
 }
 
 const GUARD_OPTIONS = ['statusCode', 'redirect'] as const;
@@ -54,7 +71,8 @@ function readScopes(owner: string, scopes: unknown): readonly string[] {
   return Object.freeze([...list]);
 }
 
-function readOptions(owner: string, options: object): RequiresOptions {
+/** Reads `statusCode` and `redirect`, refusing any other option, at construction. */
+export function readOptions(owner: string, options: object): RequiresOptions {
   rejectUnknownOptions(owner, options, GUARD_OPTIONS);
   const { statusCode, redirect } = options as RequiresOptions;
   if (statusCode !== undefined && !(Number.isInteger(statusCode) && statusCode >= 400 && statusCode <= 599)) {
@@ -66,13 +84,15 @@ function readOptions(owner: string, options: object): RequiresOptions {
   return { statusCode, redirect };
 }
 
-function checkObject(owner: string, options: unknown, hint: string): asserts options is object {
+/** Throws a `TypeError` unless `options` is a plain options object. */
+export function checkObject(owner: string, options: unknown, hint: string): asserts options is object {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`${owner}: "options" must be an object, e.g. ${hint}.`);
   }
 }
 
-function checkHandler(owner: string, handler: unknown): void {
+/** Throws a `TypeError` unless `handler` is a function or absent. */
+export function checkHandler(owner: string, handler: unknown): void {
   if (handler !== undefined && typeof handler !== 'function') {
     throw new TypeError(`${owner}: the route handler must be a function (req, res, next).`);
   }
@@ -97,7 +117,18 @@ function runHandler(handler: GuardedHandler<Request>, req: Request, res: Respons
   if (isThenable(outcome)) outcome.then(undefined, (err: unknown) => next(asError(err)));
 }
 
-function createGuard(owner: string, scopes: readonly string[], options: RequiresOptions, handler: GuardedHandler<Request> | undefined): RequestHandler {
+/**
+ * Builds a guard: 401 (or a 303 to `redirect`) for an anonymous request, then `check`'s answer,
+ * then 403 (or `statusCode`) for a missing scope; the handler, when given, runs after all pass.
+ */
+export function createGuard(
+  owner: string,
+  scopes: readonly string[],
+  options: RequiresOptions,
+  handler: GuardedHandler<Request> | undefined,
+  check?: GuardCheck,
+  access: RouteAccess = { kind: 'authenticated', scopes },
+): RequestHandler {
   const { statusCode, redirect } = options;
   const guard = function requireAuthentication(req: Request, res: Response, next: NextFunction): void {
     const context = contextOrFail(owner, req, next);
@@ -118,6 +149,18 @@ function createGuard(owner: string, scopes: readonly string[], options: Requires
       context.fail(new NotAuthenticatedError({ challenge: context.challenge }), req, res, next);
       return;
     }
+    const refusal = check?.(auth, req, context);
+    if (refusal !== undefined) {
+      if (isInstance(refusal, AuthenticationError)) {
+        const known = refusal as AnyAuthenticationError;
+        // A claim guard's refusal is an insufficient_scope; step-up's code has no guard event yet.
+        if (known.code === 'insufficient_scope') publishGuardRefusal(owner, 'insufficient_scope', known.status);
+        context.fail(known, req, res, next);
+      } else {
+        next(refusal);
+      }
+      return;
+    }
     if (!auth.hasScopes(scopes)) {
       publishGuardRefusal(owner, 'insufficient_scope', statusCode ?? 403);
       context.fail(new InsufficientScopeError(scopes, { challenge: context.challenge, status: statusCode }), req, res, next);
@@ -126,13 +169,15 @@ function createGuard(owner: string, scopes: readonly string[], options: Requires
     if (handler === undefined) next();
     else runHandler(handler, req, res, next);
   };
-  return tagRouteAccess(guard, { kind: 'authenticated', scopes });
+  return tagRouteAccess(guard, access);
 }
 
 /**
  * Guards a route: only authenticated requests, holding every one of `scopes`, get through.
  * An anonymous request gets 401 with a bare `WWW-Authenticate` challenge (or a 303 to
- * `redirect`); an authenticated one lacking a scope gets 403 `insufficient_scope`. Requests whose
+ * `redirect`); an authenticated one lacking a scope gets 403 `insufficient_scope`; with `acrValues`
+ * or `maxAge` (step-up, RFC 9470), one whose `acr` or `auth_time` falls short gets 401
+ * `insufficient_user_authentication` with `acr_values`/`max_age` in the challenge. Requests whose
  * method is in the middleware's `excludeMethods` (default `OPTIONS`: CORS preflights) skip the
  * rest of the route, so they reach what answers preflights (`cors()`, Express's own `OPTIONS`
  * answer), never a handler behind the guard.
@@ -144,6 +189,7 @@ function createGuard(owner: string, scopes: readonly string[], options: Requires
  * ```ts
  * app.get('/me', authenticated((req: AuthenticatedRequest<JWTUser>, res) => res.json({ id: req.user.identity })));
  * app.get('/reports', authenticated({ scopes: ['reports:read'] }), listReports);
+ * app.post('/payments', authenticated({ acrValues: ['urn:example:mfa'], maxAge: 300 }), pay);
  * ```
  */
 export function authenticated(options?: AuthenticatedOptions): RequestHandler;
@@ -153,8 +199,11 @@ export function authenticated(first: AuthenticatedOptions | GuardedHandler<Reque
   const [options, handler] = typeof first === 'function' ? [{}, first] : [first, second];
   checkObject('authenticated', options, "{ scopes: ['admin'] }, or use requires('admin')");
   checkHandler('authenticated', handler);
-  const { scopes, ...rest } = options;
-  return createGuard('authenticated', readScopes('authenticated', scopes ?? []), readOptions('authenticated', rest), handler);
+  const { scopes, acrValues, maxAge, ...rest } = options;
+  const required = readScopes('authenticated', scopes ?? []);
+  const stepUp = readStepUp('authenticated', acrValues, maxAge);
+  const access: RouteAccess = { kind: 'authenticated', scopes: required, ...(stepUp === undefined ? {} : { stepUp }) };
+  return createGuard('authenticated', required, readOptions('authenticated', rest), handler, stepUp && stepUpCheck(stepUp), access);
 }
 
 /**

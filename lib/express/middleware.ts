@@ -143,6 +143,7 @@ export function authenticationMiddleware(
     challenge: backends[0].challenge ?? DEFAULT_CHALLENGE,
     fail: makeFail(options.onError ?? renderAuthenticationError),
     guardsPass: false,
+    clock: backends[0].clock ?? Date.now,
   });
   // The context of the requests the guards let through (CORS preflights); only they carry it.
   const passingContext: AuthContext = Object.freeze({ ...context, guardsPass: true });

@@ -10,4 +10,6 @@ export interface AuthContext {
   readonly fail: (err: AnyAuthenticationError, req: Request, res: Response, next: NextFunction) => void;
   /** Whether the guards let this request through: its method is one of `excludeMethods`. */
   readonly guardsPass: boolean;
+  /** The first backend's clock (milliseconds since the epoch), for the step-up guards' `maxAge`. */
+  readonly clock: () => number;
 }

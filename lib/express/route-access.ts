@@ -1,7 +1,10 @@
+import type { StepUpRequirement } from '../jwt/step-up';
+
 /**
  * What a guard declares about its route, readable from the Express router (OpenAPI
  * generation reads it): `anonymous` for `anonymousAllowed()`, `authenticated` with the
- * required scopes for `authenticated()` and `requires()`.
+ * required scopes for `authenticated()` and `requires()`, the checked claims' names for the
+ * claim guards, and the step-up requirement of `authenticated({ acrValues, maxAge })`.
  *
  * @example
  * ```ts
@@ -11,7 +14,14 @@
  */
 export type RouteAccess =
   | { readonly kind: 'anonymous' }
-  | { readonly kind: 'authenticated'; readonly scopes: readonly string[] };
+  | {
+    readonly kind: 'authenticated';
+    readonly scopes: readonly string[];
+    /** The claims a claim guard checks, by name only (their expected values may be sensitive). */
+    readonly claims?: readonly string[];
+    /** What a step-up guard requires of the user's authentication (RFC 9470). */
+    readonly stepUp?: StepUpRequirement;
+  };
 
 const ACCESS = Symbol.for('express-jwt-auth.route-access');
 

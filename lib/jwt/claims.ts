@@ -10,6 +10,8 @@ export interface ClaimExpectations {
   /** RFC 8707: a resource URL `aud` must contain exactly, besides matching `audience`. */
   readonly resource?: string;
   readonly requiredClaims: readonly string[];
+  /** Claims that must be strings when present, beside `iss` and `sub` (e.g. RFC 9068's `client_id`). Default: none. */
+  readonly stringClaims?: readonly string[];
 }
 
 const isText = (value: unknown): value is string => typeof value === 'string';
@@ -52,6 +54,9 @@ export function checkClaims(payload: TokenPayload, expected: ClaimExpectations, 
   // because `sub` is the user's identity: `sub: 1` and `sub: "1"` must not both pass as user 1,
   // and a hook must never receive an object where it expects an id.
   for (const claim of STRING_CLAIMS) {
+    if (Object.hasOwn(payload, claim) && !isText(payload[claim])) throw new InvalidTokenError('malformed', { challenge, claim });
+  }
+  for (const claim of expected.stringClaims ?? []) {
     if (Object.hasOwn(payload, claim) && !isText(payload[claim])) throw new InvalidTokenError('malformed', { challenge, claim });
   }
   if (expected.issuer !== undefined) {

@@ -282,6 +282,20 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
    * docs/refresh-tokens.md. Default: none.
    */
   readonly refreshTokens?: RefreshTokenOptions;
+   * A claim whose values are granted as scopes, beside the scopes claim: e.g. `'permissions'`
+   * (Auth0 RBAC, an array of strings, or a space-delimited string). Its values join
+   * `req.auth.scopes`, so `requires('read:reports')` is satisfied by a scope or a permission of
+   * that name. Default: none.
+   */
+  readonly permissionsClaim?: string;
+  /**
+   * A token profile. `'rfc9068'` (JWT access tokens, RFC 9068): tokens must have `typ` `at+jwt`
+   * and the claims `iss`, `aud`, `exp`, `iat`, `sub`, `client_id` and `jti` (`sub` and
+   * `client_id` strings), on top of any `requiredClaims`; `issuer` and `audience` (or
+   * `issuers`) become required options (RFC 9068 §4 has the resource server check both); `createToken` writes
+   * `typ: at+jwt` and refuses claims without `sub` or `client_id`. Default: none.
+   */
+  readonly profile?: 'rfc9068';
 }
 
 /** The option names {@link JWTAuthenticationBackendOptions} knows. */
@@ -293,6 +307,7 @@ export const JWT_BACKEND_OPTION_NAMES: readonly string[] = Object.freeze([
   'store', 'revocation',
   'issuers', 'discovery', 'keyResolver', 'keyResolution',
   'resource', 'resourceMetadataUrl',
+  'permissionsClaim', 'profile',
   'logger',
   'dpop', 'dpopOptions', 'mtls',
   'refreshTokens',

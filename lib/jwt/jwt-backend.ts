@@ -23,6 +23,8 @@ import { JWTUser } from './jwt-user';
 import { type JwtSettings, readJwtOptions } from './read-jwt-options';
 import { resolveUser } from './resolve-user';
 import { RevocationList, type RevokeOptions } from './revocation';
+import { grantedScopes } from './permissions';
+import { checkIssuedClaims } from './rfc9068';
 import { scopesFromPayload } from './scopes';
 import { createJwtSigner, type IssuedToken, type JwtSigner } from './sign';
 import { type RejectedToken, TokenCache } from './token-cache';
@@ -99,6 +101,7 @@ function buildVerifier(settings: JwtSettings<BaseUser>): JwtVerifier {
     clockTolerance: settings.clockTolerance,
     maxAge: settings.maxAge,
     requiredClaims: settings.requiredClaims,
+    stringClaims: settings.profile?.stringClaims,
     clock: settings.clock,
     challenge: settings.challenge,
     type: settings.type,
@@ -176,6 +179,8 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   readonly acceptedIssuers: readonly string[];
   /** The RFC 8707 resource URL every token's `aud` must contain (`resource`); `undefined` when not checked. */
   readonly resource: string | undefined;
+  /** The clock token times are checked with (milliseconds since the epoch); the step-up guards read `auth_time` against it. */
+  readonly clock: () => number;
   private readonly settings: JwtSettings<TUser>;
   private readonly sources: readonly TokenSource[];
   private readonly verify: RequestVerifier;
@@ -193,6 +198,7 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
     this.scopeClaims = this.settings.scopeClaims;
     this.acceptedIssuers = acceptedIssuers(this.settings);
     this.resource = this.settings.resource;
+    this.clock = this.settings.clock;
     this.sources = buildSources(owner, this.settings, this.binding);
     const cookie = this.sources.find((source): source is CookieTokenSource => source instanceof CookieTokenSource);
     this.cookieName = cookie?.name;
@@ -257,8 +263,8 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   }
 
   private buildResult(token: string, payload: TokenPayload, req: IncomingMessage): AuthResult<TUser> | Promise<AuthResult<TUser>> {
-    const { scopeClaims, usernameField, retrieveUser, isRevoked, challenge } = this.settings;
-    const credentials = new AuthCredentials(['authenticated', ...scopesFromPayload(payload, scopeClaims)], { token, payload });
+    const { scopeClaims, permissionsClaim, usernameField, retrieveUser, isRevoked, challenge } = this.settings;
+    const credentials = new AuthCredentials(['authenticated', ...grantedScopes(payload, scopeClaims, permissionsClaim)], { token, payload });
     if (retrieveUser === undefined && isRevoked === undefined) {
       // Without hooks TUser is JWTUser: the constructor's type parameter defaults to it.
       return { user: new JWTUser(payload, token, usernameField) as unknown as TUser, credentials };
@@ -459,6 +465,12 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
       throw new TypeError('createToken: this backend cannot sign: give it "signingKey" (the private key), or "signingKeyId" for a kid map of secrets; a remote key set never signs.');
     }
     const claims = typeof claimsOrSubject === 'string' ? { sub: claimsOrSubject } : claimsOrSubject;
+    const { profile, issuer, audience, resource } = this.settings;
+    // What the signer will add: the backend's single issuer, and its single audience or resource.
+    const signedAud = typeof audience === 'string' ? audience : resource;
+    if (profile !== undefined && typeof claims === 'object' && claims !== null) {
+      checkIssuedClaims({ ...claims, ...(typeof issuer === 'string' ? { iss: issuer } : {}), ...(signedAud === undefined ? {} : { aud: signedAud }) }, profile.issuedClaims);
+    }
     return this.sign(claims, expiresIn);
   }
 

@@ -17,6 +17,7 @@ import { type KeySelection, readKeySelection } from './issuers/read-key-selectio
 import { readResourceOptions } from './read-resource-options';
 import { readSenderConstraintOptions, type SenderConstraintSettings } from './dpop/read-sender-options';
 import { readRefreshOptions, type RefreshSettings } from '../refresh/refresh-options';
+import { type ProfileSettings, readProfile } from './rfc9068';
 
 /**
  * A JWT backend's options, read and validated once: plain values, from which the backend's
@@ -67,6 +68,10 @@ export interface JwtSettings<TUser extends BaseUser> {
   readonly keySelection: KeySelection | undefined;
   /** The RFC 8707 resource every token's `aud` must contain; `undefined` when not checked. */
   readonly resource: string | undefined;
+  /** The claim whose values are granted as scopes too; `undefined` for none. */
+  readonly permissionsClaim: string | undefined;
+  /** The token profile's settings (already applied to `type` and `requiredClaims`); `undefined` for none. */
+  readonly profile: ProfileSettings | undefined;
 }
 
 
@@ -108,7 +113,7 @@ function readAlgorithms(owner: string, options: JWTAuthenticationBackendOptions<
   if (list.length === 0) throw new TypeError(`${owner}: "algorithms" must not be empty.`);
   for (const name of list) {
     if (!isAlgorithm(name)) {
-      throw new TypeError(`${owner}: algorithm ${JSON.stringify(name)} is not supported; use HS/RS/PS/ES 256/384/512 or EdDSA ("none" is never allowed).`);
+      throw new TypeError(`${owner}: algorithm ${JSON.stringify(name)} is not supported; use HS/RS/PS/ES 256/384/512, EdDSA or Ed25519 ("none" is never allowed).`);
     }
   }
   return Object.freeze([...new Set(list as Algorithm[])]);
@@ -170,6 +175,8 @@ export function readJwtOptions<TUser extends BaseUser>(owner: string, options: J
   if (headerName === undefined && options.cookie === undefined) {
     throw new TypeError(`${owner}: with header: false the token can only come from a cookie; give "cookie" too (e.g. cookie: {}).`);
   }
+  const requiredClaims = check.stringList('requiredClaims', options.requiredClaims) ?? Object.freeze(['exp']);
+  const profile = readProfile(owner, options as JWTAuthenticationBackendOptions<BaseUser>, requiredClaims);
   const revocation = readRevocationOptions(owner, options.store, options.revocation, { clockTolerance: options.clockTolerance ?? 0, maxAge: options.maxAge, expiresIn: options.expiresIn ?? 3600, clock, challenge });
   return {
     challenge,
@@ -184,10 +191,10 @@ export function readJwtOptions<TUser extends BaseUser>(owner: string, options: J
     subject: options.subject === undefined ? undefined : check.text('subject', options.subject, ''),
     clockTolerance: options.clockTolerance ?? 0,
     maxAge: options.maxAge,
-    requiredClaims: check.stringList('requiredClaims', options.requiredClaims) ?? Object.freeze(['exp']),
+    requiredClaims: profile?.requiredClaims ?? requiredClaims,
     clock,
-    type: type === undefined ? undefined : normaliseType(type),
-    issuedType: type,
+    type: profile?.type ?? (type === undefined ? undefined : normaliseType(type)),
+    issuedType: profile?.type ?? type,
     maxTokenLength: options.maxTokenLength ?? 8192,
     cacheSize,
     cacheMaxAge: options.cacheMaxAge ?? 600,
@@ -200,5 +207,7 @@ export function readJwtOptions<TUser extends BaseUser>(owner: string, options: J
     isRevoked: check.optionalFunction('isRevoked', options.isRevoked, '(payload, req) returning a boolean'),
     keySelection: selected?.selection,
     resource,
+    permissionsClaim: options.permissionsClaim === undefined ? undefined : check.text('permissionsClaim', options.permissionsClaim, ''),
+    profile,
   };
 }

@@ -1,7 +1,7 @@
 import { type KeyObject, randomUUID, sign as cryptoSign } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
 import type { TokenPayload } from '../credentials';
-import type { Algorithm } from '../keys/algorithms';
+import { type Algorithm, isEdwards } from '../keys/algorithms';
 import { clockSeconds } from './times';
 
 /** What a signer needs, validated by the backend. */
@@ -45,10 +45,11 @@ const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value))
 function signPayload(payload: Record<string, unknown>, settings: SignerSettings): string {
   const { key, algorithm, kid, allowWeakKeys, type = 'JWT' } = settings;
   const header = { alg: algorithm, typ: type, ...(kid === undefined ? {} : { kid }) };
-  if (algorithm !== 'EdDSA') {
+  if (!isEdwards(algorithm)) {
     return jsonwebtoken.sign(payload, key, { algorithm, allowInsecureKeySizes: allowWeakKeys, header });
   }
-  // jsonwebtoken cannot sign EdDSA: RFC 8037 §3.1, the signature over the ASCII signing input.
+  // jsonwebtoken cannot sign EdDSA nor Ed25519 (RFC 9864, the same signature): RFC 8037 §3.1,
+  // the signature over the ASCII signing input.
   const input = `${base64url(header)}.${base64url(payload)}`;
   return `${input}.${cryptoSign(null, Buffer.from(input), key).toString('base64url')}`;
 }

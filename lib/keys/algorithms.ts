@@ -1,6 +1,7 @@
 /**
  * The JWS algorithms this library verifies and signs (RFC 7518 §3.1, RFC 8037 §3.1 for
- * `EdDSA`). `none` is deliberately absent.
+ * `EdDSA`, RFC 9864 §2.2 for `Ed25519`: the fully specified name of EdDSA over Ed25519, which
+ * deprecates `EdDSA`). `none` is deliberately absent.
  *
  * @example
  * ```ts
@@ -12,7 +13,7 @@ export const SUPPORTED_ALGORITHMS = Object.freeze([
   'RS256', 'RS384', 'RS512',
   'PS256', 'PS384', 'PS512',
   'ES256', 'ES384', 'ES512',
-  'EdDSA',
+  'EdDSA', 'Ed25519',
 ] as const);
 
 /**
@@ -39,9 +40,14 @@ export function isAlgorithm(name: unknown): name is Algorithm {
   return typeof name === 'string' && (SUPPORTED_ALGORITHMS as readonly string[]).includes(name);
 }
 
-/** The key family of an algorithm: `HS*` → `hmac`, `RS*`/`PS*` → `rsa`, `ES*` → `ec`, `EdDSA` → `okp`. */
+/** Whether an algorithm is an Edwards-curve one: `EdDSA` (Ed25519 or Ed448 keys) or `Ed25519` (RFC 9864). */
+export function isEdwards(algorithm: Algorithm): algorithm is 'EdDSA' | 'Ed25519' {
+  return algorithm === 'EdDSA' || algorithm === 'Ed25519';
+}
+
+/** The key family of an algorithm: `HS*` → `hmac`, `RS*`/`PS*` → `rsa`, `ES*` → `ec`, `EdDSA`/`Ed25519` → `okp`. */
 export function keyFamily(algorithm: Algorithm): KeyFamily {
-  if (algorithm === 'EdDSA') return 'okp';
+  if (isEdwards(algorithm)) return 'okp';
   if (algorithm.startsWith('HS')) return 'hmac';
   if (algorithm.startsWith('ES')) return 'ec';
   return 'rsa';
@@ -52,7 +58,7 @@ export function requiredCurve(algorithm: Algorithm): string | undefined {
   return EC_CURVES[algorithm];
 }
 
-/** The hash an `HS*`/`RS*`/`PS*`/`ES*` algorithm uses (`sha256`...), or `undefined` for `EdDSA`. */
+/** The hash an `HS*`/`RS*`/`PS*`/`ES*` algorithm uses (`sha256`...), or `undefined` for `EdDSA` and `Ed25519`. */
 export function hashOf(algorithm: Algorithm): string | undefined {
-  return algorithm === 'EdDSA' ? undefined : `sha${algorithm.slice(2)}`;
+  return isEdwards(algorithm) ? undefined : `sha${algorithm.slice(2)}`;
 }

@@ -108,6 +108,8 @@ export function describeMisfit(key: KeyObject, algorithm: Algorithm, allowWeakKe
     const curve = requiredCurve(algorithm);
     return type === 'ec' && details?.namedCurve === curve ? undefined : `${algorithm} needs an EC key on curve ${String(curve)}`;
   }
+  // RFC 9864 §2.2: `Ed25519` names the curve as well; only `EdDSA` leaves it to the key.
+  if (algorithm === 'Ed25519') return type === 'ed25519' ? undefined : `Ed25519 needs an Ed25519 key, not ${String(type)}`;
   return type === 'ed25519' || type === 'ed448' ? undefined : `EdDSA needs an Ed25519 or Ed448 key, not ${String(type)}`;
 }
 

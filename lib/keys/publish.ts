@@ -31,7 +31,9 @@ export function jwkThumbprint(publicKey: KeyObject): string {
 
 /**
  * The public JWK of a key entry, for publishing (RFC 7517 §4): only public members, with
- * `kid`, `use: 'sig'`, and `alg` when the key serves exactly one allowed algorithm.
+ * `kid`, `use: 'sig'`, and `alg` when the key serves exactly one allowed algorithm: `Ed25519`
+ * (RFC 9864) for an Ed25519 key of a backend that allows only `Ed25519`, `EdDSA` for one that
+ * allows only `EdDSA`, and none when it allows both (verifiers may then use either name).
  *
  * @example
  * ```ts

@@ -3,7 +3,7 @@ import type { oas31 } from 'openapi3-ts';
 import type { AuthenticationBackend } from '../backend';
 import { rejectUnknownOptions } from '../core/options';
 import { pathKey } from './express-paths';
-import { type DocumentedScheme, securityOf } from './route-security';
+import { type DocumentedScheme, extensionsOf, securityOf } from './route-security';
 import { OPENAPI_METHODS, readRoutes, recordAt, type RouteRecord } from './routes';
 import { defaultSchemeName, type OpenApiSecurityProvider, securitySchemeOf } from './security-schemes';
 
@@ -115,7 +115,10 @@ function applySecurity(document: oas31.OpenAPIObject, app: Application, schemes:
       // The first route registered that serves the path is the one Express dispatches to.
       const route = operation === undefined ? undefined : routes.find((candidate) => candidate.method === method && serves(candidate, base + path));
       // Judged at the document's path: a guard on `/admin` covers `/admin` served by `/:page`.
-      if (operation !== undefined && route !== undefined) operation.security = securityOf(recordAt(route, base + path), schemes);
+      if (operation === undefined || route === undefined) continue;
+      const record = recordAt(route, base + path);
+      operation.security = securityOf(record, schemes);
+      Object.assign(operation, extensionsOf(record));
     }
   }
 }
@@ -132,6 +135,10 @@ function applySecurity(document: oas31.OpenAPIObject, app: Application, schemes:
  * | `requires(['admin'])` | `[{ oauth2: ['admin'] }, { cookieAuth: [] }]`: scopes on OAuth2 schemes |
  * | no guard or `anonymousAllowed()`, behind the middleware | `[{}, { oauth2: [] }, { cookieAuth: [] }]`: optional |
  * | excluded from the middleware, or not behind one | `[]` |
+ *
+ * Claim guards count as `authenticated()` and add `x-required-claims` (the claims' names, never
+ * their expected values); `authenticated({ acrValues, maxAge })` adds `x-step-up`
+ * (`{ acr_values, max_age }`, RFC 9470). See `extensionsOf`.
  *
  * An operation is matched to the first route that serves it, as Express dispatches: by method
  * and path, case-insensitively, a trailing slash and parameter names aside, a route parameter

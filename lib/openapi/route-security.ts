@@ -10,6 +10,33 @@ export interface DocumentedScheme {
   readonly takesScopes: boolean;
 }
 
+/**
+ * The specification extensions (OpenAPI 3.1 §4.9) of an operation, from its route's guards:
+ * `x-required-claims`, the names of the claims `claimEquals`/`claimIncludes` check (never their
+ * expected values, which may be tenant ids or e-mail addresses; a `claimCheck` predicate has no
+ * name to show), and `x-step-up`, the `acr_values` and `max_age` of `authenticated({ acrValues,
+ * maxAge })`, which its 401 challenge publishes anyway (RFC 9470).
+ *
+ * @example
+ * ```ts
+ * extensionsOf(route); // { 'x-required-claims': ['org_id'], 'x-step-up': { acr_values: ['mfa'], max_age: 300 } }
+ * ```
+ */
+export function extensionsOf(route: RouteRecord): Record<string, unknown> {
+  const { access } = route;
+  if (access?.kind !== 'authenticated') return {};
+  const { claims, stepUp } = access;
+  return {
+    ...(claims === undefined || claims.length === 0 ? {} : { 'x-required-claims': [...claims] }),
+    ...(stepUp === undefined ? {} : {
+      'x-step-up': {
+        ...(stepUp.acrValues.length === 0 ? {} : { acr_values: [...stepUp.acrValues] }),
+        ...(stepUp.maxAge === undefined ? {} : { max_age: stepUp.maxAge }),
+      },
+    }),
+  };
+}
+
 /** The implicit scope of every authenticated request; a requirement never lists it. */
 const AUTHENTICATED = 'authenticated';
 

@@ -182,10 +182,19 @@ function isUnder(path: string, prefix: string): boolean {
   return prefixSegments.every((segment, index) => (segment === '{}' ? pathSegments[index] !== '' : segment === pathSegments[index]));
 }
 
-/** Combines guards: the strictest wins, and required scopes add up. */
+/** Combines guards: the strictest wins, required scopes and checked claims add up, the first step-up requirement stands. */
 function combine(accesses: readonly RouteAccess[]): RouteAccess | undefined {
   const required = accesses.filter((access): access is Extract<RouteAccess, { kind: 'authenticated' }> => access.kind === 'authenticated');
-  if (required.length > 0) return { kind: 'authenticated', scopes: [...new Set(required.flatMap((access) => access.scopes))] };
+  if (required.length > 0) {
+    const claims = [...new Set(required.flatMap((access) => access.claims ?? []))];
+    const stepUp = required.find((access) => access.stepUp !== undefined)?.stepUp;
+    return {
+      kind: 'authenticated',
+      scopes: [...new Set(required.flatMap((access) => access.scopes))],
+      ...(claims.length === 0 ? {} : { claims }),
+      ...(stepUp === undefined ? {} : { stepUp }),
+    };
+  }
   return accesses.length > 0 ? { kind: 'anonymous' } : undefined;
 }
 

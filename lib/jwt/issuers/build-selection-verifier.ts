@@ -25,6 +25,7 @@ export function buildSelectionVerifier(settings: JwtSettings<BaseUser>, selectio
     clockTolerance: settings.clockTolerance,
     maxAge: settings.maxAge,
     requiredClaims: settings.requiredClaims,
+    stringClaims: settings.profile?.stringClaims,
     clock: settings.clock,
     challenge: settings.challenge,
     type: settings.type,

@@ -27,7 +27,7 @@ function readEntryAlgorithms(at: string, entry: TrustedIssuer, options: JWTAuthe
   if (list.length === 0) throw new TypeError(`${at}: "algorithms" must not be empty.`);
   for (const name of list) {
     if (!isAlgorithm(name)) {
-      throw new TypeError(`${at}: algorithm ${JSON.stringify(name)} is not supported; use HS/RS/PS/ES 256/384/512 or EdDSA ("none" is never allowed).`);
+      throw new TypeError(`${at}: algorithm ${JSON.stringify(name)} is not supported; use HS/RS/PS/ES 256/384/512, EdDSA or Ed25519 ("none" is never allowed).`);
     }
   }
   return Object.freeze([...new Set(list as Algorithm[])]);
