@@ -282,6 +282,7 @@ export interface JWTAuthenticationBackendOptions<TUser extends BaseUser = JWTUse
    * docs/refresh-tokens.md. Default: none.
    */
   readonly refreshTokens?: RefreshTokenOptions;
+  /**
    * A claim whose values are granted as scopes, beside the scopes claim: e.g. `'permissions'`
    * (Auth0 RBAC, an array of strings, or a space-delimited string). Its values join
    * `req.auth.scopes`, so `requires('read:reports')` is satisfied by a scope or a permission of
