@@ -1,8 +1,9 @@
 import request from 'supertest';
-import { type JWTAuthenticationBackend, type JWTAuthenticationBackendOptions, RefreshTokenError, type Store } from '../../lib';
+import { type JWTAuthenticationBackend, type JWTAuthenticationBackendOptions, CHANNELS, RefreshTokenError, type Store } from '../../lib';
 import { type ManualClock, manualClock } from '../helpers/manual-clock';
 import { payloadOf, probeStatus, refreshApp, refreshBackend, signIn } from '../helpers/refresh';
 import { waitFor } from '../helpers/store-contract';
+import { recordChannels } from '../helpers/channel-recorder';
 
 /** Opens a fresh store (an empty key space) for one test, and closes what it opened. */
 export interface StoreFactory {
@@ -103,6 +104,24 @@ export function refreshBehaviour(stores: StoreFactory): void {
       expect(await refusal(backend.refresh(pair.refreshToken))).toMatchObject({ code: 'invalid_grant', reason: 'revoked' });
       expect(await probeStatus(app, pair.accessToken)).toBe(401);
       expect(await probeStatus(app, first.access_token)).toBe(401);
+    });
+
+    it('publishes the reuse on express-jwt-auth:refresh-reuse with the family and subject, never a token', async () => {
+      const { backend, app } = await setup();
+      const recorder = recordChannels([CHANNELS.refreshReuse]);
+      try {
+        const first = await signIn(app);
+        const pair = await backend.refresh(first.refresh_token);
+        expect(recorder.on(CHANNELS.refreshReuse)).toEqual([]);
+        clock.advance(2001);
+        await refusal(backend.refresh(first.refresh_token));
+        const sid = payloadOf(first.access_token).sid;
+        expect(recorder.on(CHANNELS.refreshReuse)).toEqual([{ familyId: sid, subject: 'alice' }]);
+        const published = JSON.stringify(recorder.messages);
+        for (const token of [first.refresh_token, first.access_token, pair.refreshToken, pair.accessToken]) expect(published).not.toContain(token);
+      } finally {
+        recorder.stop();
+      }
     });
 
     it('ends the family when a token rotated out several generations ago comes back', async () => {

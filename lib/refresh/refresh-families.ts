@@ -1,3 +1,4 @@
+import { publishRefreshReuse } from '../observability/refresh-reuse';
 import type { Store } from '../store/store';
 import { type Family, type FamilyEndReason, MAX_REMEMBERED_TOKENS, parseFamily, serializeFamily } from './family';
 import { RefreshTokenError } from './refresh-error';
@@ -188,6 +189,7 @@ export class RefreshFamilies {
         return pair;
       }
       if (match !== 'current') {
+        publishRefreshReuse({ familyId, subject: family.sub });
         await this.end(familyId, 'reused');
         throw new RefreshTokenError('reused');
       }
