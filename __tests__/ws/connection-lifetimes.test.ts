@@ -1,6 +1,7 @@
 import { JWTAuthenticationBackend, memoryStore, type Store } from '../../lib';
 import { connectionAuth, type CredentialsExpiry } from '../../lib/ws';
 import { EXPRESS_VERSIONS } from '../helpers/apps';
+import { refreshApp, refreshBackend, signIn } from '../helpers/refresh';
 import { SECRET, signToken } from '../helpers/tokens';
 import { attemptUpgrade, closeOf, startWsServer, type UpgradeAttempt, type WsTestServer } from '../helpers/ws-servers';
 
@@ -80,6 +81,39 @@ describe.each(EXPRESS_VERSIONS)('connections whose credentials end, beside an ap
       expect(bob.socket.readyState).toBe(bob.socket.OPEN);
       bob.socket.terminate();
     });
+  });
+});
+
+describe.each(EXPRESS_VERSIONS)('connections of a refresh-token sign-in, beside an app on %s', (_name, expressFactory) => {
+  let server: WsTestServer;
+  let store: Store;
+  let backend: JWTAuthenticationBackend;
+  beforeEach(async () => {
+    store = memoryStore();
+    backend = refreshBackend(store, Date.now, { expiresIn: 3600, refreshTokens: { reuseInterval: 0 } });
+    await backend.ready();
+    server = await startWsServer({ expressFactory, backend, options: { authenticated: true, store } });
+    await server.upgrades.ready();
+  });
+  afterEach(async () => {
+    await server.close();
+    await backend.close();
+    await store.close();
+  });
+
+  it('closes the connections of a sign-in whose refresh-token family ends by reuse, and leaves another sign-in of the same user open', async () => {
+    const { app } = refreshApp(backend, expressFactory);
+    const stolen = await signIn(app);
+    const other = await signIn(app);
+    const first = opened(await attemptUpgrade(server.url, { headers: { Authorization: `Bearer ${stolen.access_token}` } }));
+    const kept = opened(await attemptUpgrade(server.url, { headers: { Authorization: `Bearer ${other.access_token}` } }));
+    const closing = closeOf(first.socket);
+    await backend.refresh(stolen.refresh_token);
+    await expect(backend.refresh(stolen.refresh_token)).rejects.toMatchObject({ reason: 'reused' });
+    expect(await closing).toMatchObject({ code: 1008, reason: 'The access token has been revoked.' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(kept.socket.readyState).toBe(kept.socket.OPEN);
+    kept.socket.terminate();
   });
 });
 

@@ -25,8 +25,9 @@ function remove(index: Map<string, Set<Watched>>, hash: string | undefined, watc
 }
 
 /**
- * Ends open connections when their token (`jti`) or their subject (`sub`, tokens issued at or
- * before the revocation) is revoked anywhere: it listens to the change feed the backends'
+ * Ends open connections when their token (`jti`), their sign-in (`sid`: a refresh-token family
+ * that ended by reuse, logout or sign-out everywhere) or their subject (`sub`, tokens issued at
+ * or before the revocation) is revoked anywhere: it listens to the change feed the backends'
  * revocation lists are fed by, and on every reconnection of the feed reloads the revocations
  * announced while it was away. Only connections are indexed (by the same hashes the store
  * holds), so a revocation costs a map lookup whatever the number of connections.
@@ -34,6 +35,7 @@ function remove(index: Map<string, Set<Watched>>, hash: string | undefined, watc
 export class RevocationWatch {
   private readonly jtis = new Map<string, Set<Watched>>();
   private readonly subjects = new Map<string, Set<Watched>>();
+  private readonly sids = new Map<string, Set<Watched>>();
   private subscription: Subscription | undefined;
   private closed = false;
   private retry: NodeJS.Timeout | undefined;
@@ -66,7 +68,7 @@ export class RevocationWatch {
   }
 
   private async reload(): Promise<void> {
-    if (this.closed || (this.jtis.size === 0 && this.subjects.size === 0)) return;
+    if (this.closed || (this.jtis.size === 0 && this.subjects.size === 0 && this.sids.size === 0)) return;
     try {
       for (const [key, value] of await this.store.entries(REVOCATION_KEY_PREFIX)) {
         const revocation = parseRevocationEntry(key, value);
@@ -78,7 +80,7 @@ export class RevocationWatch {
   }
 
   private apply(revocation: Revocation): void {
-    const set = (revocation.kind === 'jti' ? this.jtis : this.subjects).get(revocation.hash);
+    const set = (revocation.kind === 'jti' ? this.jtis : revocation.kind === 'sid' ? this.sids : this.subjects).get(revocation.hash);
     if (set === undefined) return;
     for (const watched of [...set]) {
       // iat is in whole seconds: a token issued in the second of the revocation is ended too,
@@ -89,19 +91,22 @@ export class RevocationWatch {
   }
 
   /**
-   * Calls `end` once the token of `payload` or its subject is revoked; returns the function that
+   * Calls `end` once the token of `payload`, its sign-in or its subject is revoked; returns the function that
    * stops watching it (call it when the connection closes).
    */
   watch(payload: TokenPayload, end: () => void): () => void {
     const jti = typeof payload.jti === 'string' ? revocationHash('jti', payload.jti) : undefined;
     const sub = typeof payload.sub === 'string' ? revocationHash('sub', payload.sub) : undefined;
-    if (jti === undefined && sub === undefined) return () => undefined;
+    const sid = typeof payload.sid === 'string' ? revocationHash('sid', payload.sid) : undefined;
+    if (jti === undefined && sub === undefined && sid === undefined) return () => undefined;
     const watched: Watched = { iat: typeof payload.iat === 'number' ? payload.iat : undefined, end };
     if (jti !== undefined) add(this.jtis, jti, watched);
     if (sub !== undefined) add(this.subjects, sub, watched);
+    if (sid !== undefined) add(this.sids, sid, watched);
     return () => {
       remove(this.jtis, jti, watched);
       remove(this.subjects, sub, watched);
+      remove(this.sids, sid, watched);
     };
   }
 
