@@ -16,7 +16,7 @@ import { HeaderTokenSource } from '../request/header-source';
 import type { TokenSource } from '../request/token-source';
 import type { BaseUser } from '../user';
 import { registerIssuer } from './issuer-registry';
-import { buildSelectionVerifier } from './issuers/build-selection-verifier';
+import { buildSelectionVerifier, MAX_REMEMBERED_REJECTIONS, sharedVerifierSettings } from './issuers/build-selection-verifier';
 import type { RequestVerifier } from './issuers/resolver-verifier';
 import type { JWTAuthenticationBackendOptions } from './jwt-backend-options';
 import { JWTUser } from './jwt-user';
@@ -30,9 +30,6 @@ import { createJwtSigner, type IssuedToken, type JwtSigner } from './sign';
 import { type RejectedToken, TokenCache } from './token-cache';
 import { createJwtVerifier, type JwtVerifier } from './verify';
 import { SenderConstraint } from './dpop/sender-constraint';
-
-/** At most this many forged tokens are remembered (each up to `maxTokenLength` characters). */
-const MAX_REMEMBERED_REJECTIONS = 1000;
 
 /**
  * Options of {@link JWTAuthenticationBackend.createToken}.
@@ -92,22 +89,12 @@ function buildSources(owner: string, settings: JwtSettings<BaseUser>, binding: S
 function buildVerifier(settings: JwtSettings<BaseUser>): JwtVerifier {
   const { keys, cacheSize } = settings;
   return createJwtVerifier({
+    ...sharedVerifierSettings(settings),
     keys: keys.keys,
     algorithms: settings.algorithms,
     issuer: settings.issuer,
     audience: settings.audience,
-    subject: settings.subject,
-    resource: settings.resource,
-    clockTolerance: settings.clockTolerance,
-    maxAge: settings.maxAge,
-    requiredClaims: settings.requiredClaims,
-    stringClaims: settings.profile?.stringClaims,
-    clock: settings.clock,
-    challenge: settings.challenge,
-    type: settings.type,
-    maxTokenLength: settings.maxTokenLength,
     cache: cacheSize === 0 ? undefined : new TokenCache(cacheSize),
-    cacheMaxAge: settings.cacheMaxAge,
     // Forged tokens are attacker-made, up to maxTokenLength each: a smaller bound on their memory.
     // None for a remote key set, whose keys may change under a remembered signature.
     rejections: cacheSize === 0 || keys.remote ? undefined : new TokenCache<RejectedToken>(Math.min(cacheSize, MAX_REMEMBERED_REJECTIONS)),

@@ -5,21 +5,20 @@ import { createIssuersVerifier, type SharedVerifierSettings } from './issuers-ve
 import type { KeySelection } from './read-key-selection';
 import { createResolverVerifier, type RequestVerifier } from './resolver-verifier';
 
-/** At most this many forged tokens are remembered, as for a backend with one static key set. */
-const MAX_REMEMBERED_REJECTIONS = 1000;
+/** At most this many forged tokens are remembered (up to `maxTokenLength` each, all attacker-made). */
+export const MAX_REMEMBERED_REJECTIONS = 1000;
 
 /**
- * Builds the verifier of a backend whose key is chosen token by token (`issuers` or
- * `keyResolver`), with its caches, from the backend's settings.
+ * What every verifier of a backend takes from its settings whatever its keys: the claims rules,
+ * the clock, the challenge and the limits (one list, so that a new rule reaches every verifier).
  *
  * @example
  * ```ts
- * const verify = buildSelectionVerifier(settings, settings.keySelection);
+ * const verify = createJwtVerifier({ ...sharedVerifierSettings(settings), keys, algorithms, issuer, audience });
  * ```
  */
-export function buildSelectionVerifier(settings: JwtSettings<BaseUser>, selection: KeySelection): RequestVerifier {
-  const { cacheSize } = settings;
-  const shared: SharedVerifierSettings = {
+export function sharedVerifierSettings(settings: JwtSettings<BaseUser>): SharedVerifierSettings {
+  return {
     subject: settings.subject,
     resource: settings.resource,
     clockTolerance: settings.clockTolerance,
@@ -32,6 +31,20 @@ export function buildSelectionVerifier(settings: JwtSettings<BaseUser>, selectio
     maxTokenLength: settings.maxTokenLength,
     cacheMaxAge: settings.cacheMaxAge,
   };
+}
+
+/**
+ * Builds the verifier of a backend whose key is chosen token by token (`issuers` or
+ * `keyResolver`), with its caches, from the backend's settings.
+ *
+ * @example
+ * ```ts
+ * const verify = buildSelectionVerifier(settings, settings.keySelection);
+ * ```
+ */
+export function buildSelectionVerifier(settings: JwtSettings<BaseUser>, selection: KeySelection): RequestVerifier {
+  const { cacheSize } = settings;
+  const shared = sharedVerifierSettings(settings);
   const cache = cacheSize === 0 ? undefined : new TokenCache(cacheSize);
   if (selection.kind === 'issuers') {
     const rejections = cacheSize === 0 ? undefined : new TokenCache<RejectedToken>(Math.min(cacheSize, MAX_REMEMBERED_REJECTIONS));
