@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort, waitForLine } from './child-output';
 
 /**
  * npm run bench:refresh: refreshes per second through `refreshHandler` with families on a
@@ -17,29 +17,6 @@ import path from 'node:path';
 const DURATION_SEC = Number(process.env.BENCH_DURATION ?? 5);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
-  let output = '';
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = pattern.exec(output);
-      if (match !== null) resolve(match);
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
-  });
-}
 
 async function startServer(secret: string, url?: string): Promise<{ child: ChildProcess; origin: string }> {
   const args = [require.resolve('tsx/cli'), path.join(__dirname, 'refresh-server.ts'), secret, ...(url === undefined ? [] : [url])];
