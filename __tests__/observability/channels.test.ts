@@ -2,6 +2,7 @@ import request from 'supertest';
 import {
   authenticated,
   CHANNELS,
+  claimEquals,
   type ConfigurationFaultMessage,
   type GuardRefusalMessage,
   JWTAuthenticationBackend,
@@ -56,6 +57,22 @@ describe.each(EXPRESS_VERSIONS)('express-jwt-auth:guard on %s', (_name, expressF
     const allowed = buildApp({ expressFactory, guards: [requires('read')] });
     expect((await request(allowed.app).get('/probe').set('Authorization', `Bearer ${signToken()}`)).status).toBe(200);
     expect(recorder.on<GuardRefusalMessage>(CHANNELS.guard)).toEqual([{ guard: 'requires', reason: 'insufficient_scope', status: 404 }]);
+  });
+
+  it('publishes a claim guard\'s refusal under its own name, as insufficient_scope', async () => {
+    const { app, probe } = buildApp({ expressFactory, guards: [claimEquals('role', 'admin')] });
+    const res = await request(app).get('/probe').set('Authorization', `Bearer ${signToken(claims({ role: 'user' }))}`);
+    expect(res.status).toBe(403);
+    expect(probe.handlerRan).toBe(false);
+    expect(recorder.on<GuardRefusalMessage>(CHANNELS.guard)).toEqual([{ guard: 'claimEquals', reason: 'insufficient_scope', status: 403 }]);
+  });
+
+  it('publishes a step-up refusal as insufficient_user_authentication with status 401', async () => {
+    const { app, probe } = buildApp({ expressFactory, guards: [authenticated({ acrValues: ['mfa'] })] });
+    const res = await request(app).get('/probe').set('Authorization', `Bearer ${signToken(claims({ acr: 'pwd' }))}`);
+    expect(res.status).toBe(401);
+    expect(probe.handlerRan).toBe(false);
+    expect(recorder.on<GuardRefusalMessage>(CHANNELS.guard)).toEqual([{ guard: 'authenticated', reason: 'insufficient_user_authentication', status: 401 }]);
   });
 
   it('publishes status 303 for a guard that redirects browsers', async () => {

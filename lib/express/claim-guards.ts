@@ -28,7 +28,7 @@ export type ClaimPredicate = (payload: TokenPayload, req: Request) => boolean;
 
 type Args = readonly [RequiresOptions | GuardedHandler<Request> | undefined, GuardedHandler<Request> | undefined];
 
-function guardOver(owner: string, test: ClaimTest, claim: string | undefined, [first = {}, second]: Args): RequestHandler {
+function guardOver(owner: 'claimEquals' | 'claimIncludes', test: ClaimTest, claim: string | undefined, [first = {}, second]: Args): RequestHandler {
   const [options, handler] = typeof first === 'function' ? [{}, first] : [first, second];
   checkObject(owner, options, '{ statusCode: 404 }');
   checkHandler(owner, handler);

@@ -7,6 +7,7 @@ import { asError } from '../core/as-error';
 import { isInstance } from '../core/is-instance';
 import { readStepUp } from '../jwt/step-up';
 import { publishGuardRefusal } from '../observability/guard-events';
+import type { GuardRefusalMessage } from '../observability/messages';
 import type { AuthenticatedRequest, GuardedHandler, IdentifiedRequest } from './authenticated-request';
 import type { GuardCheck } from './guard-check';
 import type { AuthContext } from './request-context';
@@ -122,7 +123,7 @@ function runHandler(handler: GuardedHandler<Request>, req: Request, res: Respons
  * then 403 (or `statusCode`) for a missing scope; the handler, when given, runs after all pass.
  */
 export function createGuard(
-  owner: string,
+  owner: GuardRefusalMessage['guard'],
   scopes: readonly string[],
   options: RequiresOptions,
   handler: GuardedHandler<Request> | undefined,
@@ -153,8 +154,7 @@ export function createGuard(
     if (refusal !== undefined) {
       if (isInstance(refusal, AuthenticationError)) {
         const known = refusal as AnyAuthenticationError;
-        // A claim guard's refusal is an insufficient_scope; step-up's code has no guard event yet.
-        if (known.code === 'insufficient_scope') publishGuardRefusal(owner, 'insufficient_scope', known.status);
+        if (known.code === 'insufficient_scope' || known.code === 'insufficient_user_authentication') publishGuardRefusal(owner, known.code, known.status);
         context.fail(known, req, res, next);
       } else {
         next(refusal);

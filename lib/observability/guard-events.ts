@@ -9,8 +9,8 @@ import type { GuardRefusalMessage } from './messages';
  * publishGuardRefusal('requires', 'insufficient_scope', 403);
  * ```
  */
-export function publishGuardRefusal(guard: string, reason: GuardRefusalMessage['reason'], status: number): void {
+export function publishGuardRefusal(guard: GuardRefusalMessage['guard'], reason: GuardRefusalMessage['reason'], status: number): void {
   if (!guardChannel.hasSubscribers) return;
-  const message: GuardRefusalMessage = { guard: guard === 'requires' ? 'requires' : 'authenticated', reason, status };
+  const message: GuardRefusalMessage = { guard, reason, status };
   guardChannel.publish(message);
 }

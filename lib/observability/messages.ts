@@ -49,9 +49,12 @@ export interface AuthenticateMessage {
  */
 export interface GuardRefusalMessage {
   /** Which guard refused. */
-  readonly guard: 'authenticated' | 'requires';
-  /** `not_authenticated` (anonymous request) or `insufficient_scope` (a scope is missing). */
-  readonly reason: 'not_authenticated' | 'insufficient_scope';
+  readonly guard: 'authenticated' | 'requires' | 'claimEquals' | 'claimIncludes' | 'claimCheck';
+  /**
+   * `not_authenticated` (anonymous request), `insufficient_scope` (a scope or a claim is
+   * missing), or `insufficient_user_authentication` (step-up: `acr` or `auth_time` falls short).
+   */
+  readonly reason: 'not_authenticated' | 'insufficient_scope' | 'insufficient_user_authentication';
   /** The status answered: 401, 403 (or the guard's `statusCode`), or 303 for a `redirect`. */
   readonly status: number;
 }
