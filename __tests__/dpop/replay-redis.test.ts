@@ -74,9 +74,10 @@ describeWithRedis('DPoP replay detection shared through Redis', () => {
 
   it('answers 503 with Retry-After while Redis is down (never an accept, never a hang), and accepts again once it is back', async () => {
     const open: OpenClient = await connectClient('node-redis', server.url);
+    const store = redisStore({ client: open.client, prefix: `outage-${randomUUID()}:` });
     const backend = new JWTAuthenticationBackend({
       secretKey: SECRET,
-      store: redisStore({ client: open.client, prefix: `outage-${randomUUID()}:` }),
+      store,
       dpop: 'required',
       dpopOptions: { publicBaseUrl: 'https://api.example.test', storeTimeoutMs: 500 },
       revocation: { failOpen: true },
@@ -106,6 +107,8 @@ describeWithRedis('DPoP replay detection shared through Redis', () => {
       expect(status).toBe(200);
     } finally {
       await backend.close();
+      // The store's own subscriber connection: the backend never closes a store it was given.
+      await store.close();
       await open.close();
     }
   });
