@@ -16,7 +16,7 @@ import { HeaderTokenSource } from '../request/header-source';
 import type { TokenSource } from '../request/token-source';
 import type { BaseUser } from '../user';
 import { registerIssuer } from './issuer-registry';
-import { buildSelectionVerifier, MAX_REMEMBERED_REJECTIONS, sharedVerifierSettings } from './issuers/build-selection-verifier';
+import { buildSelectionVerifier, sharedVerifierSettings } from './issuers/build-selection-verifier';
 import type { RequestVerifier } from './issuers/resolver-verifier';
 import type { JWTAuthenticationBackendOptions } from './jwt-backend-options';
 import { JWTUser } from './jwt-user';
@@ -27,7 +27,7 @@ import { grantedScopes } from './permissions';
 import { checkIssuedClaims } from './rfc9068';
 import { scopesFromPayload } from './scopes';
 import { createJwtSigner, type IssuedToken, type JwtSigner } from './sign';
-import { type RejectedToken, TokenCache } from './token-cache';
+import { rejectionCache, TokenCache } from './token-cache';
 import { createJwtVerifier, type JwtVerifier } from './verify';
 import { SenderConstraint } from './dpop/sender-constraint';
 
@@ -97,7 +97,7 @@ function buildVerifier(settings: JwtSettings<BaseUser>): JwtVerifier {
     cache: cacheSize === 0 ? undefined : new TokenCache(cacheSize),
     // Forged tokens are attacker-made, up to maxTokenLength each: a smaller bound on their memory.
     // None for a remote key set, whose keys may change under a remembered signature.
-    rejections: cacheSize === 0 || keys.remote ? undefined : new TokenCache<RejectedToken>(Math.min(cacheSize, MAX_REMEMBERED_REJECTIONS)),
+    rejections: keys.remote ? undefined : rejectionCache(cacheSize),
   });
 }
 

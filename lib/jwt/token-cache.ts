@@ -88,3 +88,19 @@ export class TokenCache<TEntry extends CacheEntry = VerifiedToken> {
     return this.entries.size;
   }
 }
+
+/** At most this many forged tokens are remembered (up to `maxTokenLength` each, all attacker-made). */
+const MAX_REMEMBERED_REJECTIONS = 1000;
+
+/**
+ * The cache of tokens whose signature failed, bounded below the verified-token cache, or
+ * `undefined` when caching is off (`cacheSize` 0).
+ *
+ * @example
+ * ```ts
+ * const rejections = rejectionCache(settings.cacheSize);
+ * ```
+ */
+export function rejectionCache(cacheSize: number): TokenCache<RejectedToken> | undefined {
+  return cacheSize === 0 ? undefined : new TokenCache<RejectedToken>(Math.min(cacheSize, MAX_REMEMBERED_REJECTIONS));
+}

@@ -1,12 +1,9 @@
 import type { BaseUser } from '../../user';
 import type { JwtSettings } from '../read-jwt-options';
-import { type RejectedToken, TokenCache } from '../token-cache';
+import { rejectionCache, TokenCache } from '../token-cache';
 import { createIssuersVerifier, type SharedVerifierSettings } from './issuers-verifier';
 import type { KeySelection } from './read-key-selection';
 import { createResolverVerifier, type RequestVerifier } from './resolver-verifier';
-
-/** At most this many forged tokens are remembered (up to `maxTokenLength` each, all attacker-made). */
-export const MAX_REMEMBERED_REJECTIONS = 1000;
 
 /**
  * What every verifier of a backend takes from its settings whatever its keys: the claims rules,
@@ -47,7 +44,7 @@ export function buildSelectionVerifier(settings: JwtSettings<BaseUser>, selectio
   const shared = sharedVerifierSettings(settings);
   const cache = cacheSize === 0 ? undefined : new TokenCache(cacheSize);
   if (selection.kind === 'issuers') {
-    const rejections = cacheSize === 0 ? undefined : new TokenCache<RejectedToken>(Math.min(cacheSize, MAX_REMEMBERED_REJECTIONS));
+    const rejections = rejectionCache(cacheSize);
     return createIssuersVerifier(shared, selection.issuers, cache, rejections);
   }
   const { resolution, requestKey } = selection;
