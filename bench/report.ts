@@ -2,7 +2,7 @@ import { BENCH_ALGORITHMS, FLOOR_IDS, SCENARIOS, type VariantId } from './config
 import { environmentLine } from './environment';
 import type { MemoryResults, MicroResults, SpeedResults, StoredResults } from './results-store';
 import { type CellSummary, type Measurement, pairedRatio } from './stats';
-import { scenarioName, type TargetResult } from './targets';
+import { scenarioName, type TargetResult, TIE_BAND } from './targets';
 import { VARIANTS } from './variants';
 
 /** The markdown of bench/README.md's performance block, from the stored results of every mode. */
@@ -62,8 +62,9 @@ function details(speed: SpeedResults): string[] {
 }
 
 /**
- * The project's cells as ratios to bare Express and to each floor measured in the same round
- * (with the same algorithm; a floor ignores tokens, so it is measured with the repeated one).
+ * The project's cells as ratios to bare Express and to each floor measured in the same round (with
+ * the same algorithm; a floor ignores tokens, so it is measured with the repeated one and on the
+ * open route), by requests/s and, in brackets, by the server's CPU time per request.
  */
 function floorLines(speed: SpeedResults): string[] {
   const floors = FLOOR_IDS.filter((floor) => speed.summaries.some((summary) => summary.variant === floor));
@@ -77,8 +78,13 @@ function floorLines(speed: SpeedResults): string[] {
     if (!cell.variant.startsWith('project')) continue;
     const algorithm = cell.scenario === 'open' ? firstAlgorithm : cell.algorithm;
     const mine = (item: Measurement): boolean => item.variant === cell.variant && item.scenario === cell.scenario && item.algorithm === cell.algorithm;
-    const ratios = floors.map((floor) => fixed(pairedRatio(speed.measurements, mine, (item) => item.variant === floor && item.algorithm === algorithm)));
-    lines.push(`| ${rowName(cell).join(' | ')} | ${VARIANTS[cell.variant].label} | ${fixed(cell.ratio.rps)} | ${ratios.join(' | ')} |`);
+    // The floors run the repeated token and the open route; any other scenario pairs with the repeated token.
+    const floorScenario = cell.scenario === 'open' ? 'open' : 'repeated';
+    const ratios = floors.map((floor) => {
+      const theirs = (item: Measurement): boolean => item.variant === floor && item.algorithm === algorithm && item.scenario === floorScenario;
+      return `${fixed(pairedRatio(speed.measurements, mine, theirs))} (${fixed(pairedRatio(speed.measurements, mine, theirs, 'cpu'))})`;
+    });
+    lines.push(`| ${rowName(cell).join(' | ')} | ${VARIANTS[cell.variant].label} | ${fixed(cell.ratio.rps)} (${fixed(1 / cell.ratio.cpuUsPerRequest)}) | ${ratios.join(' | ')} |`);
   }
   return lines;
 }
@@ -90,7 +96,8 @@ function targetLines(targets: SpeedResults['targets']): string[] {
   const verdict = (result: TargetResult | undefined): string => {
     if (result === undefined || result.pass === undefined) return 'not measured';
     const margin = (result.measured / result.threshold - 1) * 100;
-    return `${fixed(result.measured)} ${result.pass ? '✅ pass' : '❌ fail'} (${margin >= 0 ? '+' : ''}${margin.toFixed(0)}%)`;
+    const outcome = result.pass ? `✅ pass${result.byCpu ? ' by CPU' : ''}` : '❌ fail';
+    return `${fixed(result.measured)} ${outcome} (${margin >= 0 ? '+' : ''}${margin.toFixed(0)}%; CPU ${fixed(result.cpu)})`;
   };
   return [
     `| target | ${projects.map((variant) => VARIANTS[variant].label).join(' | ')} |`,
@@ -118,11 +125,13 @@ export function renderSpeed(speed: SpeedResults): string[] {
     '',
     'The project as a ratio to bare Express and to the floors of its design, measured in the same rounds (median over rounds of the'
       + ' per-round ratios): the same app shape with a no-op middleware and guard, and with a middleware that only assigns constant'
-      + ' `req.user` and `req.auth`:',
+      + ' `req.user` and `req.auth`; in brackets the same ratio taken by the server\'s CPU time per request (theirs over mine):',
     '',
     ...floorLines(speed),
     '',
-    'Targets, as ratios measured in this run (margin to the threshold in brackets):',
+    'Targets, as ratios of requests/s measured in this run (in brackets the margin to the threshold, and the same ratio taken by'
+      + ` the server's CPU time per request, which breaks ties: a ratio of requests/s less than ${TIE_BAND * 100}% short of its threshold`
+      + ' passes "by CPU" when the CPU ratio reaches it):',
     '',
     ...targetLines(speed.targets),
     '',

@@ -112,14 +112,24 @@ export function summarise(measurements: readonly Measurement[]): CellSummary[] {
   });
 }
 
-/** The median over rounds of `a`'s requests/s divided by `b`'s in the same round (`b` may be the best of several). */
-export function pairedRatio(measurements: readonly Measurement[], a: (item: Measurement) => boolean, b: (item: Measurement) => boolean): number {
+/**
+ * The median over rounds of `a`'s speed divided by `b`'s in the same round (`b` may be the best of
+ * several). Speed is requests/s, or with `metric: 'cpu'` the inverse of the server's CPU time per
+ * request, so both read the same way: above 1 means `a` is faster.
+ */
+export function pairedRatio(
+  measurements: readonly Measurement[],
+  a: (item: Measurement) => boolean,
+  b: (item: Measurement) => boolean,
+  metric: 'rps' | 'cpu' = 'rps',
+): number {
+  const speed = (item: Measurement): number => (metric === 'rps' ? item.rps : 1 / item.cpuUsPerRequest);
   const ratios: number[] = [];
   const rounds = new Set(measurements.map((item) => item.round));
   for (const round of rounds) {
     const inRound = measurements.filter((item) => item.round === round && item.problems.length === 0);
-    const mine = inRound.filter(a).map((item) => item.rps);
-    const theirs = inRound.filter(b).map((item) => item.rps);
+    const mine = inRound.filter(a).map(speed).filter(Number.isFinite);
+    const theirs = inRound.filter(b).map(speed).filter(Number.isFinite);
     if (mine.length > 0 && theirs.length > 0) ratios.push(Math.max(...mine) / Math.max(...theirs));
   }
   return median(ratios);
