@@ -30,6 +30,29 @@ const isText = (value: unknown): value is string => typeof value === 'string';
 // always authenticated, whatever scopes it grants.
 const ANONYMOUS = Symbol('anonymous');
 
+// Scope lists already checked, deduplicated and frozen by `checkedScopes`: a backend that builds
+// credentials for the same token again and again (the JWT backend's cache hits) passes one of
+// these, and the constructor keeps it as it is instead of checking and copying it per request.
+const checkedLists = new WeakSet<readonly string[]>();
+
+/**
+ * `scopes` checked, without duplicates and frozen, once: `new AuthCredentials(list)` then shares
+ * the list instead of copying it. For the library's backends, which build credentials per
+ * request from what they remember per token. Throws the constructor's `TypeError` for a bad list.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const scopes = checkedScopes(['authenticated', 'read']);
+ * new AuthCredentials(scopes, { token, payload }).scopes === scopes; // true
+ * ```
+ */
+export function checkedScopes(scopes: readonly string[]): readonly string[] {
+  const list = new AuthCredentials(scopes).scopes;
+  checkedLists.add(list);
+  return list;
+}
+
 /**
  * What a request is: whether it is authenticated, its scopes, and for token-based backends the
  * verified `payload` and the raw `token` (Starlette's `AuthCredentials`). `req.auth` is always one
@@ -69,12 +92,16 @@ export class AuthCredentials {
    * @param token - For token-based backends: the raw token and its verified claims. Default: none.
    */
   constructor(scopes: readonly string[] = [], token?: TokenCredentials, anonymous?: typeof ANONYMOUS) {
-    if (!Array.isArray(scopes) || !scopes.every(isText)) {
-      throw new TypeError('AuthCredentials: "scopes" must be an array of scope names, e.g. [\'authenticated\', \'read\'].');
-    }
-    // Built on every authenticated request: a single scope needs no duplicate removal.
     this.isAuthenticated = anonymous !== ANONYMOUS;
-    this.scopes = Object.freeze(scopes.length < 2 ? [...scopes] : [...new Set(scopes)]);
+    if (checkedLists.has(scopes)) {
+      this.scopes = scopes;
+    } else {
+      if (!Array.isArray(scopes) || !scopes.every(isText)) {
+        throw new TypeError('AuthCredentials: "scopes" must be an array of scope names, e.g. [\'authenticated\', \'read\'].');
+      }
+      // A single scope needs no duplicate removal.
+      this.scopes = Object.freeze(scopes.length < 2 ? [...scopes] : [...new Set(scopes)]);
+    }
     this.payload = token?.payload;
     this.#token = token?.token;
   }

@@ -11,7 +11,7 @@ import type { GuardRefusalMessage } from '../observability/messages';
 import type { AuthenticatedRequest, GuardedHandler, IdentifiedRequest } from './authenticated-request';
 import type { GuardCheck } from './guard-check';
 import type { AuthContext } from './request-context';
-import { contextOf } from './request-state';
+import { authOf, contextOf } from './request-state';
 import { type RouteAccess, tagRouteAccess } from './route-access';
 import { stepUpCheck } from './step-up-check';
 
@@ -136,7 +136,7 @@ export function createGuard(
     if (context === undefined) return;
     // Authentication is what `req.auth` says, never the truthiness of `req.user`, which an
     // earlier middleware (a passport session) may have set.
-    const auth = req.auth;
+    const auth = authOf(req);
     // A CORS preflight (a method in `excludeMethods`) goes on to whatever answers it, never to a
     // handler that was promised an authenticated request: `'route'` skips the rest of this route
     // (`app.all('/x', authenticated(), handler)`), and is a plain `next()` for app-wide guards.

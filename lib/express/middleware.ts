@@ -14,7 +14,7 @@ import { compileExclusions, type ExcludePattern } from './exclusions';
 import { tagMiddleware } from './middleware-metadata';
 import { type AuthenticationErrorHandler, renderAuthenticationError } from './render-error';
 import type { AuthContext } from './request-context';
-import { enterRequest, overrideContext } from './request-state';
+import { authOf, enterRequest, identify, overrideContext } from './request-state';
 import { countRefusal, readThrottle, refuseBlocked } from './refusal-throttle';
 import type { FailureThrottle } from '../throttle/failure-throttle';
 import { type ChainObservation, observeAuthentication, observedChain, publishAuthentication, refusalReason } from './authentication-events';
@@ -152,10 +152,12 @@ export function authenticationMiddleware(
   // credentials until something is written (see request-state.ts), so most anonymous requests
   // cost no write at all.
   function setAnonymous(req: Request): void {
-    if (req.auth !== AuthCredentials.anonymous) req.auth = AuthCredentials.anonymous;
+    if (authOf(req) !== AuthCredentials.anonymous) req.auth = AuthCredentials.anonymous;
     // Never replaces the user an earlier middleware (a passport session) identified.
     if (anonymousUser !== undefined && isAbsent(req.user)) req.user = anonymousUser as Express.User;
   }
+
+  const keepsUser = (current: unknown): boolean => !isAbsent(current) && current !== anonymousUser;
 
   // Defined once per middleware, not per request: the hot path allocates no closures.
   function accept(result: ChainOutcome, req: Request, next: NextFunction, observation?: ChainObservation): void {
@@ -168,8 +170,7 @@ export function authenticationMiddleware(
       return next(new TypeError(`${OWNER}: a backend returned neither null nor { user, credentials: AuthCredentials } (AuthCredentials.anonymous is not a backend's answer; return null).`));
     }
     // An earlier middleware's user (a passport session) is kept: the request was already identified.
-    if (isAbsent(req.user) || req.user === anonymousUser) req.user = result.user as Express.User;
-    req.auth = result.credentials;
+    identify(req, result.user, result.credentials, keepsUser);
     if (observation !== undefined) publishAuthentication(observation, backends, 'authenticated', 'valid_credentials', result.credentials);
     next();
   }

@@ -1,4 +1,5 @@
 import { IncomingMessage } from 'node:http';
+import type { Request } from 'express';
 import { AuthCredentials } from '../credentials';
 import type { AuthContext } from './request-context';
 
@@ -24,16 +25,26 @@ const states = new WeakMap<object, RequestState>();
 /** The context of the first middleware that saw each app prototype: most apps have one. */
 const prototypeContexts = new WeakMap<object, AuthContext>();
 const patched = new WeakSet<object>();
+/** The prototypes on which this copy of the library defined the accessors. */
+const definedHere = new WeakSet<object>();
+/**
+ * Per request prototype: whether `req.user` and `req.auth` resolve to this copy's accessors, so
+ * that the middleware and the guards can read and write the state directly. Each request has a
+ * hidden class of its own (see above), so V8 caches no lookup of a property on it: every
+ * `req.user` is a walk up the prototype chain, which costs more than the `WeakMap` it ends in.
+ */
+const direct = new WeakMap<object, boolean>();
 // A symbol, so the own-property fallback is invisible to JSON, logging and other middleware.
 const CONTEXT = Symbol('express-jwt-auth.context');
 
-function stateOf(req: object): RequestState {
-  let state = states.get(req);
-  if (state === undefined) {
-    state = { user: undefined, auth: undefined, context: undefined };
-    states.set(req, state);
-  }
+function newState(req: object): RequestState {
+  const state: RequestState = { user: undefined, auth: undefined, context: undefined };
+  states.set(req, state);
   return state;
+}
+
+function stateOf(req: object): RequestState {
+  return states.get(req) ?? newState(req);
 }
 
 /** An Express app's request prototype: `Object.create(request, { app })`, never Node's own. */
@@ -75,10 +86,75 @@ function adopt(proto: object | null): boolean {
     if (patched.has(current)) continue;
     // Another copy of this library may have defined them already: reading and writing through
     // the properties keeps both copies consistent, whichever accessors win.
-    if (!Object.hasOwn(current, 'user') && !Object.hasOwn(current, 'auth')) Object.defineProperties(current, ACCESSORS);
+    if (!Object.hasOwn(current, 'user') && !Object.hasOwn(current, 'auth')) {
+      Object.defineProperties(current, ACCESSORS);
+      definedHere.add(current);
+    }
     patched.add(current);
   }
   return true;
+}
+
+/** The object of `proto`'s chain that owns `name`, or `null`. */
+function ownerOf(proto: object, name: string): object | null {
+  let current: object | null = proto;
+  while (current !== null && !Object.hasOwn(current, name)) current = Object.getPrototypeOf(current) as object | null;
+  return current;
+}
+
+/**
+ * The request's state when its `user` and `auth` are this copy's accessors (an Express request
+ * of an app the middleware has seen), `undefined` when they are properties to go through. A
+ * request's own `user` defined with `Object.defineProperty` after the middleware ran is not looked
+ * for: assignments (passport's included) go through the accessors.
+ */
+function directState(req: object): RequestState | null | undefined {
+  const proto = Object.getPrototypeOf(req) as object | null;
+  if (proto === null) return undefined;
+  let known = direct.get(proto);
+  if (known === undefined) {
+    const user = ownerOf(proto, 'user');
+    const auth = ownerOf(proto, 'auth');
+    known = user !== null && user === auth && definedHere.has(user);
+    // A "no" only once the accessors exist: a guard may look before any middleware has run.
+    if (known || patched.has(proto)) direct.set(proto, known);
+  }
+  return known ? (states.get(req) ?? null) : undefined;
+}
+
+/**
+ * `req.auth`, as the guards read it: through the state where it can, else the property.
+ *
+ * @example
+ * ```ts
+ * if (authOf(req)?.isAuthenticated === true) next();
+ * ```
+ */
+export function authOf(req: Request): AuthCredentials | undefined {
+  const state = directState(req);
+  if (state === undefined) return req.auth;
+  return state?.auth ?? AuthCredentials.anonymous;
+}
+
+/**
+ * Sets `req.auth`, and `req.user` unless `keepUser` says to keep the one already there (a passport
+ * session's): through the state where it can, else the properties.
+ *
+ * @example
+ * ```ts
+ * identify(req, result.user, result.credentials, (current) => current !== undefined);
+ * ```
+ */
+export function identify(req: Request, user: unknown, auth: AuthCredentials, keepUser: (current: unknown) => boolean): void {
+  const state = directState(req);
+  if (state === undefined) {
+    if (!keepUser(req.user)) req.user = user as Express.User;
+    req.auth = auth;
+    return;
+  }
+  const target = state ?? newState(req);
+  if (!keepUser(target.user)) target.user = user;
+  target.auth = auth;
 }
 
 /**
@@ -111,8 +187,6 @@ export function overrideContext(req: object, context: AuthContext): void {
 
 /** The context of the middleware that saw the request, or `undefined` when none did. */
 export function contextOf(req: object): AuthContext | undefined {
-  const own = (req as { [CONTEXT]?: AuthContext })[CONTEXT];
-  if (own !== undefined) return own;
   const state = states.get(req)?.context;
   if (state !== undefined) return state;
   // A sub-app's prototype inherits from the app whose middleware ran.
@@ -120,5 +194,7 @@ export function contextOf(req: object): AuthContext | undefined {
     const shared = prototypeContexts.get(proto);
     if (shared !== undefined) return shared;
   }
-  return undefined;
+  // Last: a request without an Express prototype, whose context is its own property (looking up
+  // a property that is not there walks the whole prototype chain of an Express request).
+  return (req as { [CONTEXT]?: AuthContext })[CONTEXT];
 }
