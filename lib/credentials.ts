@@ -30,27 +30,27 @@ const isText = (value: unknown): value is string => typeof value === 'string';
 // always authenticated, whatever scopes it grants.
 const ANONYMOUS = Symbol('anonymous');
 
-// Scope lists already checked, deduplicated and frozen by `checkedScopes`: a backend that builds
-// credentials for the same token again and again (the JWT backend's cache hits) passes one of
-// these, and the constructor keeps it as it is instead of checking and copying it per request.
-const checkedLists = new WeakSet<readonly string[]>();
+// Set only by `withCheckedScopes`, for the one construction it makes: the scope list it passes is
+// taken as it is, without the check and the copy a list from elsewhere gets.
+let trustNextScopes = false;
 
 /**
- * `scopes` checked, without duplicates and frozen, once: `new AuthCredentials(list)` then shares
- * the list instead of copying it. For the library's backends, which build credentials per
- * request from what they remember per token. Throws the constructor's `TypeError` for a bad list.
+ * Credentials whose `scopes` are kept as given: for the library's backends, which build the
+ * list per request already checked (strings only), without duplicates and frozen. Not exported
+ * from the package; anyone else calls the constructor, which checks and copies.
  *
- * @internal
  * @example
  * ```ts
- * const scopes = checkedScopes(['authenticated', 'read']);
- * new AuthCredentials(scopes, { token, payload }).scopes === scopes; // true
+ * const credentials = withCheckedScopes(Object.freeze(['authenticated', 'read']), { token, payload });
  * ```
  */
-export function checkedScopes(scopes: readonly string[]): readonly string[] {
-  const list = new AuthCredentials(scopes).scopes;
-  checkedLists.add(list);
-  return list;
+export function withCheckedScopes(scopes: readonly string[], token: TokenCredentials): AuthCredentials {
+  trustNextScopes = true;
+  try {
+    return new AuthCredentials(scopes, token);
+  } finally {
+    trustNextScopes = false;
+  }
 }
 
 /**
@@ -93,7 +93,8 @@ export class AuthCredentials {
    */
   constructor(scopes: readonly string[] = [], token?: TokenCredentials, anonymous?: typeof ANONYMOUS) {
     this.isAuthenticated = anonymous !== ANONYMOUS;
-    if (checkedLists.has(scopes)) {
+    if (trustNextScopes) {
+      trustNextScopes = false;
       this.scopes = scopes;
     } else {
       if (!Array.isArray(scopes) || !scopes.every(isText)) {

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import request from 'supertest';
-import { authenticated, JWTAuthenticationBackend, requires } from '../../lib';
-import { grantedScopes } from '../../lib/jwt/permissions';
+import { AuthCredentials, authenticated, JWTAuthenticationBackend, requires, type TokenPayload } from '../../lib';
+import { credentialScopes } from '../../lib/jwt/permissions';
+import { scopesFromPayload } from '../../lib/jwt/scopes';
 import { buildApp, EXPRESS_VERSIONS, jwtBackend } from '../helpers/apps';
 import { expectRejection } from '../helpers/expectations';
 import { claims, SECRET, signToken } from '../helpers/tokens';
@@ -53,13 +55,42 @@ describe.each(EXPRESS_VERSIONS)('the permissionsClaim option on %s', (_name, exp
   });
 });
 
-describe('grantedScopes', () => {
+// What the backend granted before credentialScopes: each claim read and filtered, then checked,
+// deduplicated and frozen by the AuthCredentials constructor.
+function reference(payload: TokenPayload, scopeClaims: readonly string[], permissionsClaim: string | undefined): readonly string[] {
+  const scopes = scopesFromPayload(payload, scopeClaims);
+  const permissions = permissionsClaim === undefined ? [] : scopesFromPayload(payload, [permissionsClaim]);
+  return new AuthCredentials(['authenticated', ...scopes, ...permissions]).scopes;
+}
+
+describe('credentialScopes', () => {
   it('skips items that are not strings and removes nothing else', () => {
-    expect(grantedScopes({ scp: ['a'], perms: ['b', 3, null, 'c'] }, ['scp'], 'perms')).toEqual(['a', 'b', 'c']);
+    expect(credentialScopes({ scp: ['a'], perms: ['b', 3, null, 'c'] }, ['scp'], 'perms')).toEqual(['authenticated', 'a', 'b', 'c']);
   });
 
   it('reads only the scopes claims without a permissions claim', () => {
-    expect(grantedScopes({ scope: 'a', permissions: ['b'] }, ['scope'], undefined)).toEqual(['a']);
+    expect(credentialScopes({ scope: 'a', permissions: ['b'] }, ['scope'], undefined)).toEqual(['authenticated', 'a']);
+  });
+
+  it('reads the first scopes claim present, splits strings on spaces, and removes duplicates, keeping the first', () => {
+    expect(credentialScopes({ scp: ['x'], scope: ' b  a b authenticated ' }, ['scope', 'scp'], 'perms')).toEqual(['authenticated', 'b', 'a']);
+  });
+
+  it('removes duplicates from long lists too, and returns a frozen list', () => {
+    const many = Array.from({ length: 40 }, (_, index) => `s${index % 25}`);
+    const scopes = credentialScopes({ scope: many.join(' '), perms: many }, ['scope'], 'perms');
+    expect(scopes).toEqual(['authenticated', ...Array.from({ length: 25 }, (_, index) => `s${index}`)]);
+    expect(Object.isFrozen(scopes)).toBe(true);
+  });
+
+  it('grants exactly what the AuthCredentials constructor made of the claims before', () => {
+    const item = fc.oneof(fc.constantFrom('a', 'b', 'c', 'authenticated', '', ' '), fc.string({ maxLength: 3 }), fc.integer(), fc.constant(null));
+    const claim = fc.oneof(fc.array(item, { maxLength: 30 }), fc.array(item, { maxLength: 30 }).map((items) => items.join(' ')), fc.integer(), fc.constant(undefined));
+    fc.assert(fc.property(claim, claim, claim, fc.boolean(), (scope, scp, perms, withPermissions) => {
+      const payload = Object.fromEntries(Object.entries({ scope, scp, perms }).filter(([, value]) => value !== undefined));
+      const permissionsClaim = withPermissions ? 'perms' : undefined;
+      expect(credentialScopes(payload, ['scope', 'scp'], permissionsClaim)).toEqual(reference(payload, ['scope', 'scp'], permissionsClaim));
+    }));
   });
 });
 

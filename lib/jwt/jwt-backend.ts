@@ -5,7 +5,7 @@ import { CookieTokenSource } from '../cookie/cookie-source';
 import type { Challenge } from '../core/challenge';
 import { isThenable } from '../core/thenable';
 import { sendCredentialResponse, type TokenResponseBody, tokenResponseBody } from '../core/token-response';
-import { AuthCredentials, checkedScopes, type TokenPayload } from '../credentials';
+import { type TokenPayload, withCheckedScopes } from '../credentials';
 import { describeMisfit } from '../keys/key-objects';
 import { publicJwk } from '../keys/publish';
 import type { JsonWebKeySet } from '../keys/static-key-set';
@@ -23,7 +23,7 @@ import { JWTUser } from './jwt-user';
 import { type JwtSettings, readJwtOptions } from './read-jwt-options';
 import { resolveUser } from './resolve-user';
 import { RevocationList, type RevokeOptions } from './revocation';
-import { grantedScopes } from './permissions';
+import { credentialScopes } from './permissions';
 import { checkIssuedClaims } from './rfc9068';
 import { scopesFromPayload } from './scopes';
 import { createJwtSigner, type IssuedToken, type JwtSigner } from './sign';
@@ -175,7 +175,6 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   private readonly revocations: RevocationList | undefined;
   private readonly binding: SenderConstraint;
   private readonly refreshTokens: BackendRefresh | undefined;
-  private readonly grantedScopes = new WeakMap<TokenPayload, readonly string[]>();
 
   constructor(options: JWTAuthenticationBackendOptions<TUser>) {
     const owner = 'JWTAuthenticationBackend';
@@ -250,23 +249,10 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
     return bound === undefined ? this.buildResult(token, payload, req) : bound.then(() => this.buildResult(token, payload, req));
   }
 
-  // A verified payload is frozen and, while its token is cached, the very object every request
-  // with that token gets: its scopes are read once, not split and copied on every request.
-  // Without the cache every payload is new, and remembering its scopes would only cost.
-  private scopesOf(payload: TokenPayload): readonly string[] {
-    const { scopeClaims, permissionsClaim, cacheSize } = this.settings;
-    const granted = this.grantedScopes.get(payload);
-    if (granted !== undefined) return granted;
-    const scopes = ['authenticated', ...grantedScopes(payload, scopeClaims, permissionsClaim)];
-    if (cacheSize === 0) return scopes;
-    const checked = checkedScopes(scopes);
-    this.grantedScopes.set(payload, checked);
-    return checked;
-  }
-
   private buildResult(token: string, payload: TokenPayload, req: IncomingMessage): AuthResult<TUser> | Promise<AuthResult<TUser>> {
     const { usernameField, retrieveUser, isRevoked, challenge } = this.settings;
-    const credentials = new AuthCredentials(this.scopesOf(payload), { token, payload });
+    const { scopeClaims, permissionsClaim } = this.settings;
+    const credentials = withCheckedScopes(credentialScopes(payload, scopeClaims, permissionsClaim), { token, payload });
     if (retrieveUser === undefined && isRevoked === undefined) {
       // Without hooks TUser is JWTUser: the constructor's type parameter defaults to it.
       return { user: new JWTUser(payload, token, usernameField) as unknown as TUser, credentials };
