@@ -90,7 +90,8 @@ function floorLines(speed: SpeedResults): string[] {
 }
 
 function targetLines(targets: SpeedResults['targets']): string[] {
-  const projects = COLUMN_ORDER.filter((variant) => variant.startsWith('project') && targets[variant] !== undefined);
+  // A project variant none of whose targets' cells were measured (the quick mode measures the cache on only) gets no column.
+  const projects = COLUMN_ORDER.filter((variant) => variant.startsWith('project') && (targets[variant] ?? []).some((target) => target.pass !== undefined));
   if (projects.length === 0) return [];
   const first = targets[projects[0]] ?? [];
   const verdict = (result: TargetResult | undefined): string => {
