@@ -250,8 +250,7 @@ export class JWTAuthenticationBackend<TUser extends BaseUser = JWTUser> implemen
   }
 
   private buildResult(token: string, payload: TokenPayload, req: IncomingMessage): AuthResult<TUser> | Promise<AuthResult<TUser>> {
-    const { usernameField, retrieveUser, isRevoked, challenge } = this.settings;
-    const { scopeClaims, permissionsClaim } = this.settings;
+    const { scopeClaims, permissionsClaim, usernameField, retrieveUser, isRevoked, challenge } = this.settings;
     const credentials = withCheckedScopes(credentialScopes(payload, scopeClaims, permissionsClaim), { token, payload });
     if (retrieveUser === undefined && isRevoked === undefined) {
       // Without hooks TUser is JWTUser: the constructor's type parameter defaults to it.
